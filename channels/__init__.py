@@ -1,0 +1,1 @@
+"""Channel adapters: verify a provider's inbound request, turn it into a Petition, send replies."""

@@ -1,0 +1,1 @@
+"""The petition hub: one case store for every channel."""

@@ -1,0 +1,145 @@
+"""What the cases API takes and returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from hub.contacts import parse_phone
+from workflows.lifecycle import STATUSES
+from workflows.taxonomy import CATEGORY_CODES, KINDS
+
+Language = Literal["ar", "aeb", "aeb-latn", "fr", "en"]
+EntryChannel = Literal["counter", "phone", "letter"]
+
+
+class AttachmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    filename: str = Field(min_length=1, max_length=255)
+    content_base64: str = Field(min_length=1)
+
+
+class CaseCreate(BaseModel):
+    """A complaint recorded by staff: a walk-in, a phone call or a letter."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: str = Field(min_length=1, max_length=5000, description="The complaint, in any language")
+    channel: EntryChannel = "counter"
+    category: str | None = Field(default=None, description="A category code; 'other' if unknown")
+    kind: str | None = Field(default=None, description="complaint, corruption_report, …")
+    language: Language | None = None
+    name: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254)
+    anonymous: bool = False
+    governorate: str | None = Field(default=None, max_length=60)
+    municipality: str | None = Field(default=None, max_length=100)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str | None) -> str | None:
+        if value is not None and value not in CATEGORY_CODES:
+            raise ValueError(f"unknown category; use one of {', '.join(CATEGORY_CODES)}")
+        return value
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str | None) -> str | None:
+        if value is not None and value not in KINDS:
+            raise ValueError(f"unknown kind; use one of {', '.join(KINDS)}")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return parse_phone(value) if value else None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        local, at, domain = value.rpartition("@")
+        if not at or not local or "." not in domain or " " in value:
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+
+class CaseCreated(BaseModel):
+    reference: str
+    pin: str | None = Field(description="Given once; on a replayed request a new PIN replaces it")
+    status: str
+    category: str
+    kind: str
+    structure: str
+    due_at: datetime | None
+    first_response_due_at: datetime | None
+    received_at: datetime
+    replayed: bool = False
+
+
+class MessageOut(BaseModel):
+    direction: str
+    channel: str
+    body: str
+    created_at: datetime
+    delivery_state: str | None = None
+
+
+class EventOut(BaseModel):
+    seq: int
+    kind: str
+    actor: str
+    created_at: datetime
+
+
+class CaseSummary(BaseModel):
+    reference: str
+    status: str
+    kind: str
+    category: str
+    structure: str | None
+    channel: str
+    language: str | None
+    summary: str
+    supporters_count: int
+    received_at: datetime
+    due_at: datetime | None
+    anonymous: bool
+
+
+class CaseDetail(CaseSummary):
+    governorate: str | None
+    municipality: str | None
+    first_response_due_at: datetime | None
+    messages: list[MessageOut]
+    events: list[EventOut]
+
+
+class CaseFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: str | None = None
+    category: str | None = None
+    structure: str | None = None
+    channel: str | None = None
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: str | None) -> str | None:
+        if value is not None and value not in STATUSES:
+            raise ValueError(f"unknown status; use one of {', '.join(STATUSES)}")
+        return value
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str | None) -> str | None:
+        return CaseCreate._known_category(value)

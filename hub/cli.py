@@ -1,0 +1,182 @@
+"""The `hub` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from hub import logs
+
+app = typer.Typer(
+    help="Petition hub: complaints, petitions and corruption reports.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained case history.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from hub.settings import get_settings
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            typer.echo(f"configuration error: {error['msg']}", err=True)
+        raise typer.Exit(2) from None
+
+
+async def _migrate_and_seed(database_url: str) -> None:
+    from hub.db import make_engine, make_sessionmaker
+    from hub.migrate import upgrade
+    from hub.seed import ensure_defaults
+
+    settings = _settings()
+    await asyncio.to_thread(upgrade, database_url)
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        await ensure_defaults(session)
+    await engine.dispose()
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date and add the default structures and categories."""
+    settings = _settings()
+    asyncio.run(_migrate_and_seed(settings.database_url))
+    typer.echo("database is up to date")
+
+
+def _run_server(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "hub.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_config=logs.UVICORN_LOG_CONFIG,
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the hub (run `hub migrate` first)."""
+    _settings()
+    _run_server(host, port, workers)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Prepare the data and stop")] = False,
+) -> None:
+    """Everything in one process on a SQLite file, with demo data and logins."""
+    os.environ["HUB_DEMO"] = "1"
+    os.environ.setdefault("HUB_PUBLIC_URL", f"http://{host}:{port}")
+    from hub.settings import get_settings
+
+    get_settings.cache_clear()
+    settings = _settings()
+    asyncio.run(_prepare_demo())
+    typer.echo(f"\nPetition hub demo on {settings.public_url}  (database {settings.database_url})\n")
+    from hub.demo import DEMO_LOGINS
+
+    typer.echo(f"  {'role':<14} {'e-mail':<28} password")
+    for login in DEMO_LOGINS:
+        typer.echo(f"  {login.role:<14} {login.email:<28} {login.password}")
+    typer.echo(
+        "\n  counter desk: /counter   track a case: /track   dashboard: /dashboard   API: /docs\n"
+    )
+    if not no_serve:
+        _run_server(host, port, 1)
+
+
+async def _prepare_demo() -> None:
+    from hub.demo import create_demo_cases, create_demo_users, has_demo_data
+    from hub.state import HubState
+
+    settings = _settings()
+    await _migrate_and_seed(settings.database_url)
+    state = HubState.build(settings)
+    async with state.sessions() as session:
+        if not await has_demo_data(session):
+            await create_demo_users(session)
+            await create_demo_cases(session, state.intake_context())
+    await state.engine.dispose()
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="Sign-in e-mail")],
+    password: Annotated[str, typer.Option(help="At least 10 characters")],
+    role: Annotated[str, typer.Option(help="administrator, supervisor, officer, investigator, clerk, monitor")],
+    structure: Annotated[str | None, typer.Option(help="Structure code (required for officers)")] = None,
+    name: Annotated[str, typer.Option(help="Full name")] = "",
+    language: Annotated[str, typer.Option(help="ar, fr or en")] = "ar",
+) -> None:
+    """Create a staff account."""
+    from hub.state import HubState
+    from hub.users import UserError, create_user
+
+    async def run() -> None:
+        state = HubState.build(_settings())
+        try:
+            async with state.sessions() as session:
+                user = await create_user(session, email, password, role, structure, name, language)
+                typer.echo(f"created {user.role} {user.email} (id {user.id})")
+        finally:
+            await state.engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except UserError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk every case's event chain; name the first altered row."""
+    from hub.audit import verify_all
+    from hub.state import HubState
+
+    async def run() -> int:
+        state = HubState.build(_settings())
+        try:
+            async with state.sessions() as session:
+                checked, broken = await verify_all(session)
+        finally:
+            await state.engine.dispose()
+        if broken:
+            typer.echo(f"TAMPERED: {broken}", err=True)
+            return 1
+        typer.echo(f"ok: {checked} case histories verified, no alteration found")
+        return 0
+
+    raise typer.Exit(asyncio.run(run()))
+
+
+def main() -> None:
+    logs.configure()
+    sys.exit(app())
+
+
+if __name__ == "__main__":
+    main()

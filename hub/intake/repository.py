@@ -1,0 +1,117 @@
+"""SQL of intake: receipts, reporters, the case a message joins."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.models import Case, InboundReceipt, Message, Reporter, Structure
+from workflows.lifecycle import AWAITING_CITIZEN, JOINABLE_STATUSES
+
+
+async def claim_receipt(
+    session: AsyncSession, channel: str, external_id: str, fingerprint: str | None
+) -> int | None:
+    """Insert the receipt for (channel, external id); None when it already exists.
+
+    ON CONFLICT DO NOTHING makes a concurrent duplicate wait for the first
+    transaction and then see its row, so exactly one transaction wins.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(InboundReceipt)
+        .values(channel=channel, external_id=external_id, fingerprint=fingerprint)
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(InboundReceipt.id)  # type: ignore[arg-type]
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_receipt(session: AsyncSession, channel: str, external_id: str) -> InboundReceipt:
+    return (
+        await session.scalars(
+            select(InboundReceipt).where(
+                InboundReceipt.channel == channel, InboundReceipt.external_id == external_id
+            )
+        )
+    ).one()
+
+
+async def find_reporter(
+    session: AsyncSession, phone_hash: str | None, email_hash: str | None, telegram_hash: str | None
+) -> Reporter | None:
+    conditions = [
+        column == value
+        for column, value in (
+            (Reporter.phone_hash, phone_hash),
+            (Reporter.email_hash, email_hash),
+            (Reporter.telegram_hash, telegram_hash),
+        )
+        if value
+    ]
+    if not conditions:
+        return None
+    return (
+        await session.scalars(select(Reporter).where(or_(*conditions)).order_by(Reporter.id).limit(1))  # type: ignore[arg-type]
+    ).first()
+
+
+async def lock_case(session: AsyncSession, case_id: int) -> Case:
+    return (
+        await session.scalars(select(Case).where(Case.id == case_id).with_for_update())
+    ).one()
+
+
+async def joinable_case_by_reference(
+    session: AsyncSession, reference: str, reporter_id: int
+) -> Case | None:
+    return (
+        await session.scalars(
+            select(Case)
+            .where(
+                Case.reference == reference,
+                Case.reporter_id == reporter_id,
+                Case.status.in_(JOINABLE_STATUSES),  # type: ignore[attr-defined]
+            )
+            .with_for_update()
+        )
+    ).first()
+
+
+async def joinable_case_by_provider_message(
+    session: AsyncSession, provider_id: str, reporter_id: int
+) -> Case | None:
+    return (
+        await session.scalars(
+            select(Case)
+            .join(Message, Message.case_id == Case.id)  # type: ignore[arg-type]
+            .where(
+                Message.provider_id == provider_id,
+                Case.reporter_id == reporter_id,
+                Case.status.in_(JOINABLE_STATUSES),  # type: ignore[attr-defined]
+            )
+            .with_for_update()
+        )
+    ).first()
+
+
+async def case_awaiting_reporter(session: AsyncSession, reporter_id: int) -> Case | None:
+    return (
+        await session.scalars(
+            select(Case)
+            .where(Case.reporter_id == reporter_id, Case.status == AWAITING_CITIZEN)
+            .order_by(Case.updated_at.desc())  # type: ignore[attr-defined]
+            .limit(1)
+            .with_for_update()
+        )
+    ).first()
+
+
+async def reference_taken(session: AsyncSession, reference: str) -> bool:
+    return (await session.scalar(select(Case.id).where(Case.reference == reference))) is not None
+
+
+async def structure_by_code(session: AsyncSession, code: str) -> Structure:
+    return (await session.scalars(select(Structure).where(Structure.code == code))).one()

@@ -1,0 +1,301 @@
+"""Intake: take a Petition, accept it exactly once, thread it into a case.
+
+Everything happens in the caller's transaction: the receipt, the case, the
+message, its attachments, the events and the acknowledgement in the outbox
+commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub import attachments as files
+from hub.audit import append_event
+from hub.contacts import normalise_email, normalise_phone
+from hub.intake import repository as repo
+from hub.models import Attachment, Case, Direction, InboundReceipt, Message, OutboxItem, Reporter
+from hub.petition import Channel, Petition
+from hub.privacy import Vault, new_pin
+from hub.references import new_reference, normalise_reference
+from workflows import deadlines, lifecycle
+from workflows.routing import route
+from workflows.taxonomy import CORRUPTION_REPORT, category_for_kind_hint, kind_for_category
+
+REPLY_CHANNELS = {Channel.sms, Channel.telegram, Channel.email}
+
+
+class IdempotencyConflict(Exception):
+    """The same idempotency key was used for a different request."""
+
+
+@dataclass
+class IntakeResult:
+    case: Case
+    message: Message | None
+    created: bool  # a new case was opened
+    replayed: bool  # the provider or client sent this message before
+    pin: str | None  # only when a case was opened or its PIN reissued on replay
+
+
+@dataclass(frozen=True)
+class IntakeContext:
+    vault: Vault
+    reference_prefix: str
+    attachments_dir: Path
+    actor: str = "citizen"
+    created_by_id: int | None = None
+
+
+async def accept(
+    session: AsyncSession,
+    petition: Petition,
+    ctx: IntakeContext,
+    *,
+    fingerprint: str | None = None,
+    reissue_pin_on_replay: bool = False,
+) -> IntakeResult:
+    receipt_id = await repo.claim_receipt(
+        session, petition.channel.value, petition.external_id, fingerprint
+    )
+    if receipt_id is None:
+        return await _replay(session, petition, ctx, fingerprint, reissue_pin_on_replay)
+
+    reporter = await _reporter(session, petition, ctx.vault)
+    case = await _case_to_join(session, petition, reporter, ctx.reference_prefix)
+    pin: str | None = None
+    created = case is None
+    if case is None:
+        case, pin = await _open_case(session, petition, reporter, ctx)
+    message = await _add_inbound_message(session, case, petition, ctx)
+    if created:
+        _queue_acknowledgement(session, case, message, petition, reporter, pin, ctx.vault)
+    else:
+        append_event(session, case, "citizen_replied", ctx.actor, {"message_id": message.id})
+        if case.status in (lifecycle.AWAITING_CITIZEN, lifecycle.RESOLVED):
+            _citizen_answered(session, case, ctx.actor)
+    receipt = await session.get(InboundReceipt, receipt_id)
+    assert receipt is not None
+    receipt.case_id, receipt.message_id = case.id, message.id
+    session.add(receipt)
+    await session.flush()
+    return IntakeResult(case=case, message=message, created=created, replayed=False, pin=pin)
+
+
+async def _replay(
+    session: AsyncSession,
+    petition: Petition,
+    ctx: IntakeContext,
+    fingerprint: str | None,
+    reissue_pin: bool,
+) -> IntakeResult:
+    receipt = await repo.get_receipt(session, petition.channel.value, petition.external_id)
+    if fingerprint is not None and receipt.fingerprint not in (None, fingerprint):
+        raise IdempotencyConflict(
+            "this Idempotency-Key was already used for a different request; "
+            "use a new key for a new case"
+        )
+    assert receipt.case_id is not None
+    case = await repo.lock_case(session, receipt.case_id)
+    message = await session.get(Message, receipt.message_id) if receipt.message_id else None
+    pin = None
+    if reissue_pin:
+        # The PIN exists only as a hash, so a client that lost the first answer
+        # gets a new PIN; the one it never saw stops working.
+        pin = new_pin()
+        case.pin_hash = ctx.vault.pin_hash(case.reference, pin)
+        append_event(session, case, "pin_reissued", ctx.actor, {"reason": "replayed request"})
+        await session.flush()
+    return IntakeResult(case=case, message=message, created=False, replayed=True, pin=pin)
+
+
+async def _reporter(session: AsyncSession, petition: Petition, vault: Vault) -> Reporter | None:
+    phone = normalise_phone(petition.phone or (petition.sender if petition.channel == Channel.sms else None))
+    email = normalise_email(petition.email or (petition.sender if petition.channel == Channel.email else None))
+    telegram = petition.sender if petition.channel == Channel.telegram else None
+    hashes = (
+        vault.lookup_hash("phone", phone),
+        vault.lookup_hash("email", email),
+        vault.lookup_hash("telegram", telegram),
+    )
+    if not any(hashes) and not petition.name:
+        return None
+    reporter = await repo.find_reporter(session, *hashes) if any(hashes) else None
+    if reporter is None:
+        reporter = Reporter(language=petition.language)
+    if phone and not reporter.phone_hash:
+        reporter.phone_enc, reporter.phone_hash = vault.encrypt(phone), hashes[0]
+    if email and not reporter.email_hash:
+        reporter.email_enc, reporter.email_hash = vault.encrypt(email), hashes[1]
+    if telegram and not reporter.telegram_hash:
+        reporter.telegram_enc, reporter.telegram_hash = vault.encrypt(telegram), hashes[2]
+    if petition.name and not petition.anonymous:
+        reporter.name_enc = vault.encrypt(petition.name)
+    session.add(reporter)
+    await session.flush()
+    return reporter
+
+
+async def _case_to_join(
+    session: AsyncSession, petition: Petition, reporter: Reporter | None, prefix: str
+) -> Case | None:
+    """A reply joins its case only when it comes from that case's own reporter."""
+    if reporter is None or reporter.id is None or petition.channel not in REPLY_CHANNELS:
+        return None
+    if petition.reply_to_reference:
+        reference = normalise_reference(petition.reply_to_reference, prefix)
+        if reference:
+            case = await repo.joinable_case_by_reference(session, reference, reporter.id)
+            if case:
+                return case
+    if petition.reply_to_message_id:
+        case = await repo.joinable_case_by_provider_message(
+            session, petition.reply_to_message_id, reporter.id
+        )
+        if case:
+            return case
+    return await repo.case_awaiting_reporter(session, reporter.id)
+
+
+async def _open_case(
+    session: AsyncSession, petition: Petition, reporter: Reporter | None, ctx: IntakeContext
+) -> tuple[Case, str]:
+    category = category_for_kind_hint(petition.category_hint, petition.kind_hint)
+    kind = kind_for_category(category, petition.kind_hint)
+    structure = await repo.structure_by_code(session, route(category, kind))
+    received = petition.received_at
+    pin = new_pin()
+    case = Case(
+        reference="",
+        pin_hash="",
+        kind=kind,
+        category=category,
+        language=petition.language,
+        status=lifecycle.ROUTED,
+        channel=petition.channel.value,
+        structure_id=structure.id,
+        reporter_id=reporter.id if reporter else None,
+        created_by_id=ctx.created_by_id,
+        anonymous=petition.anonymous or kind == CORRUPTION_REPORT and reporter is None,
+        sealed=kind == CORRUPTION_REPORT,
+        governorate=petition.location.governorate,
+        municipality=petition.location.municipality,
+        latitude=petition.location.latitude,
+        longitude=petition.location.longitude,
+        summary=" ".join(petition.text.split())[:200],
+        received_at=received,
+        first_response_due_at=deadlines.first_response_due(category, received),
+        due_at=deadlines.resolution_due(category, received),
+    )
+    case.next_deadline_at = case.first_response_due_at
+    await _insert_with_unique_reference(session, case, ctx.reference_prefix)
+    case.pin_hash = ctx.vault.pin_hash(case.reference, pin)
+    append_event(session, case, "received", ctx.actor, {"channel": case.channel, "kind": kind})
+    append_event(session, case, "routed", "system", {"structure": structure.code, "category": category})
+    return case, pin
+
+
+async def _insert_with_unique_reference(session: AsyncSession, case: Case, prefix: str) -> None:
+    for _ in range(8):
+        case.reference = new_reference(prefix)
+        try:
+            async with session.begin_nested():
+                session.add(case)
+                await session.flush()
+            return
+        except IntegrityError:
+            if case in session:  # the reference was taken meanwhile: draw another
+                session.expunge(case)
+    raise RuntimeError("could not draw a free case reference in 8 tries")
+
+
+async def _add_inbound_message(
+    session: AsyncSession, case: Case, petition: Petition, ctx: IntakeContext
+) -> Message:
+    message = Message(
+        case_id=case.id,  # type: ignore[arg-type]
+        direction=Direction.inbound.value,
+        channel=petition.channel.value,
+        body=petition.text,
+        language=petition.language,
+        author_id=ctx.created_by_id,
+        for_citizen=True,
+        created_at=petition.received_at,
+    )
+    session.add(message)
+    await session.flush()
+    for item in petition.attachments:
+        stored = files.store(ctx.attachments_dir, item.data, item.content_type)
+        row = Attachment(
+            case_id=case.id,  # type: ignore[arg-type]
+            message_id=message.id,
+            filename=item.filename[:255],
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+        )
+        session.add(row)
+        await session.flush()
+        append_event(
+            session, case, "attachment_added", ctx.actor,
+            {"attachment_id": row.id, "sha256": stored.sha256, "content_type": stored.content_type},
+        )
+    return message
+
+
+def _citizen_answered(session: AsyncSession, case: Case, actor: str) -> None:
+    previous = case.status
+    case.status = lifecycle.IN_PROGRESS
+    append_event(session, case, "status_changed", actor, {"from": previous, "to": case.status})
+
+
+def ack_channel(petition: Petition, reporter: Reporter | None) -> str | None:
+    """Where the acknowledgement goes: the citizen's own channel, else a contact given."""
+    if reporter is None:
+        return None
+    if petition.channel in REPLY_CHANNELS:
+        return petition.channel.value
+    if reporter.phone_hash:
+        return Channel.sms.value
+    if reporter.email_hash:
+        return Channel.email.value
+    return None
+
+
+def _queue_acknowledgement(
+    session: AsyncSession,
+    case: Case,
+    message: Message,
+    petition: Petition,
+    reporter: Reporter | None,
+    pin: str | None,
+    vault: Vault,
+) -> None:
+    channel = ack_channel(petition, reporter)
+    if channel is None:
+        return
+    payload: dict[str, Any] = {
+        "template": "acknowledgement",
+        "reference": case.reference,
+        "language": case.language,
+        "reporter_id": reporter.id if reporter else None,
+        "in_reply_to": petition.external_id if petition.channel.value == channel else None,
+        # The PIN travels encrypted and is wiped from the outbox once sent.
+        "pin_enc": vault.encrypt(pin),
+    }
+    session.add(
+        OutboxItem(
+            case_id=case.id,
+            message_id=message.id,
+            channel=channel,
+            purpose="acknowledgement",
+            payload=json.dumps(payload),
+            dedupe_key=f"ack:{case.reference}",
+        )
+    )
+    append_event(session, case, "acknowledgement_queued", "system", {"channel": channel})

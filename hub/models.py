@@ -1,0 +1,241 @@
+"""The case store's tables. The schema itself is made only by Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite keeps no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    administrator = "administrator"
+    supervisor = "supervisor"
+    officer = "officer"
+    investigator = "investigator"
+    clerk = "clerk"
+    monitor = "monitor"
+
+
+class Direction(StrEnum):
+    inbound = "inbound"
+    outbound = "outbound"
+    note = "note"
+
+
+class Structure(SQLModel, table=True):
+    __tablename__ = "structures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    level: str = Field(max_length=16)  # central, regional, local
+    parent_id: int | None = Field(default=None, foreign_key="structures.id")
+    name_ar: str = Field(max_length=200)
+    name_fr: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+    aliases: str = Field(default="", max_length=2000)
+    active: bool = True
+
+
+class Category(SQLModel, table=True):
+    __tablename__ = "categories"
+
+    code: str = Field(max_length=40, primary_key=True)
+    name_ar: str = Field(max_length=200)
+    name_fr: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+    structure_id: int = Field(foreign_key="structures.id")
+    position: int = 0
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    structure_id: int | None = Field(default=None, foreign_key="structures.id")
+    full_name: str = Field(default="", max_length=200)
+    language: str = Field(default="ar", max_length=10)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Reporter(SQLModel, table=True):
+    """A citizen. Every contact detail is ciphertext; `*_hash` are keyed look-up hashes."""
+
+    __tablename__ = "reporters"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name_enc: str | None = Field(default=None, max_length=1000)
+    phone_enc: str | None = Field(default=None, max_length=1000)
+    phone_hash: str | None = Field(default=None, max_length=64, index=True)
+    email_enc: str | None = Field(default=None, max_length=1000)
+    email_hash: str | None = Field(default=None, max_length=64, index=True)
+    telegram_enc: str | None = Field(default=None, max_length=1000)
+    telegram_hash: str | None = Field(default=None, max_length=64, index=True)
+    language: str | None = Field(default=None, max_length=10)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.Index(
+            "ix_cases_next_deadline_open",
+            "next_deadline_at",
+            postgresql_where=sa.text("next_deadline_at IS NOT NULL"),
+            sqlite_where=sa.text("next_deadline_at IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=24, unique=True)
+    pin_hash: str = Field(max_length=64)
+    kind: str = Field(max_length=30)
+    category: str = Field(max_length=40, foreign_key="categories.code", index=True)
+    language: str | None = Field(default=None, max_length=10)
+    status: str = Field(max_length=20, index=True)
+    channel: str = Field(max_length=20)
+    structure_id: int | None = Field(default=None, foreign_key="structures.id", index=True)
+    officer_id: int | None = Field(default=None, foreign_key="users.id")
+    reporter_id: int | None = Field(default=None, foreign_key="reporters.id", index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    anonymous: bool = False
+    sealed: bool = False  # corruption report: hidden from ordinary structures
+    governorate: str | None = Field(default=None, max_length=60)
+    municipality: str | None = Field(default=None, max_length=100)
+    latitude: float | None = None
+    longitude: float | None = None
+    summary: str = Field(default="", max_length=200)
+    supporters_count: int = 0
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    first_response_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_deadline_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Head of this case's hash-chained event history.
+    last_event_seq: int = 0
+    last_event_hash: str = Field(default="", max_length=64)
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    direction: str = Field(max_length=10)
+    channel: str = Field(max_length=20)
+    body: str = Field(sa_type=sa.Text)
+    language: str | None = Field(default=None, max_length=10)
+    author_id: int | None = Field(default=None, foreign_key="users.id")
+    for_citizen: bool = False  # shown on the tracking page
+    delivery_state: str | None = Field(default=None, max_length=20)
+    provider_id: str | None = Field(default=None, max_length=255, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Attachment(SQLModel, table=True):
+    __tablename__ = "attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="messages.id")
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CaseEvent(SQLModel, table=True):
+    """Append-only, hash-chained history of one case."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (sa.UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    seq: int
+    kind: str = Field(max_length=40)
+    actor: str = Field(max_length=100)
+    data: str = Field(default="{}", sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class OutboxItem(SQLModel, table=True):
+    """A message to deliver after commit; written in the same transaction as its cause."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="messages.id")
+    channel: str = Field(max_length=20)
+    purpose: str = Field(max_length=30)
+    payload: str = Field(default="{}", sa_type=sa.Text)
+    status: str = Field(default="pending", max_length=20, index=True)
+    attempts: int = 0
+    dedupe_key: str = Field(max_length=200, unique=True)
+    last_error: str | None = Field(default=None, max_length=500)
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class InboundReceipt(SQLModel, table=True):
+    """One row per provider message: the idempotency key of intake."""
+
+    __tablename__ = "inbound_receipts"
+    __table_args__ = (
+        sa.UniqueConstraint("channel", "external_id", name="uq_inbound_receipts_channel_external"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    external_id: str = Field(max_length=255)
+    case_id: int | None = Field(default=None, foreign_key="cases.id")
+    message_id: int | None = Field(default=None, foreign_key="messages.id")
+    fingerprint: str | None = Field(default=None, max_length=64)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LookupThrottle(SQLModel, table=True):
+    """Failed PIN look-ups per reference, to lock out guessing."""
+
+    __tablename__ = "lookup_throttles"
+
+    key: str = Field(max_length=64, primary_key=True)
+    failures: int = 0
+    window_started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,143 @@
+"""Intake: exactly once, threading replies, acknowledgement in the same transaction."""
+
+import json
+
+from sqlalchemy import func, select
+
+from hub.intake.service import accept
+from hub.models import Case, CaseEvent, InboundReceipt, Message, OutboxItem
+from hub.petition import Attachment, Channel, KindHint
+from hub.state import HubState
+from tests.factories import petition, png_bytes
+from workflows import lifecycle
+
+
+async def count(state: HubState, model: type) -> int:
+    async with state.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_new_petition_opens_a_routed_case_with_ack_in_outbox(state: HubState) -> None:
+    async with state.sessions() as session:
+        result = await accept(session, petition(), state.intake_context())
+        await session.commit()
+    assert result.created and result.pin and len(result.pin) == 6
+    case = result.case
+    assert case.reference.startswith("KEF-")
+    assert case.status == lifecycle.ROUTED
+    assert case.category == "water" and case.kind == "complaint"
+    assert case.due_at and case.first_response_due_at and case.due_at > case.received_at
+    async with state.sessions() as session:
+        outbox = (await session.scalars(select(OutboxItem))).all()
+        kinds = [e.kind for e in (await session.scalars(select(CaseEvent).order_by(CaseEvent.seq))).all()]
+    assert [o.purpose for o in outbox] == ["acknowledgement"]
+    assert outbox[0].channel == "sms"
+    payload = json.loads(outbox[0].payload)
+    assert payload["reference"] == case.reference
+    assert state.vault.decrypt(payload["pin_enc"]) == result.pin
+    assert kinds == ["received", "routed", "acknowledgement_queued"]
+
+
+async def test_same_message_three_times_is_stored_once(state: HubState) -> None:
+    p = petition(external_id="SM-retried")
+    results = []
+    for _ in range(3):
+        async with state.sessions() as session:
+            results.append(await accept(session, p, state.intake_context()))
+            await session.commit()
+    assert [r.replayed for r in results] == [False, True, True]
+    assert {r.case.reference for r in results} == {results[0].case.reference}
+    assert await count(state, Case) == 1
+    assert await count(state, Message) == 1
+    assert await count(state, InboundReceipt) == 1
+    assert await count(state, OutboxItem) == 1
+
+
+async def test_rolled_back_intake_leaves_nothing(state: HubState) -> None:
+    async with state.sessions() as session:
+        await accept(session, petition(external_id="SM-rollback"), state.intake_context())
+        await session.rollback()
+    assert await count(state, Case) == 0
+    assert await count(state, InboundReceipt) == 0
+    assert await count(state, OutboxItem) == 0
+
+
+async def test_reply_with_reference_joins_the_case_of_the_same_reporter(state: HubState) -> None:
+    async with state.sessions() as session:
+        first = await accept(session, petition(), state.intake_context())
+        await session.commit()
+    reply = petition(text="still no water", reply_to_reference=first.case.reference.lower())
+    async with state.sessions() as session:
+        second = await accept(session, reply, state.intake_context())
+        await session.commit()
+    assert not second.created
+    assert second.case.id == first.case.id
+    assert await count(state, Case) == 1
+    assert await count(state, Message) == 2
+
+
+async def test_reference_from_another_sender_does_not_join(state: HubState) -> None:
+    async with state.sessions() as session:
+        first = await accept(session, petition(), state.intake_context())
+        await session.commit()
+    stranger = petition(sender="+21655111222", reply_to_reference=first.case.reference)
+    async with state.sessions() as session:
+        other = await accept(session, stranger, state.intake_context())
+        await session.commit()
+    assert other.created and other.case.id != first.case.id
+
+
+async def test_message_while_awaiting_citizen_joins_and_resumes(state: HubState) -> None:
+    async with state.sessions() as session:
+        first = await accept(session, petition(), state.intake_context())
+        case = await session.get(Case, first.case.id)
+        assert case is not None
+        case.status = lifecycle.AWAITING_CITIZEN
+        await session.commit()
+    async with state.sessions() as session:
+        answer = await accept(session, petition(text="rue 12, maison 4"), state.intake_context())
+        await session.commit()
+    assert answer.case.id == first.case.id
+    assert answer.case.status == lifecycle.IN_PROGRESS
+
+
+async def test_corruption_hint_seals_and_routes_to_the_cell(state: HubState) -> None:
+    p = petition(kind_hint=KindHint.corruption_report, category_hint="roads", anonymous=True)
+    async with state.sessions() as session:
+        result = await accept(session, p, state.intake_context())
+        await session.commit()
+        structure = await session.scalar(
+            select(Case.structure_id).where(Case.id == result.case.id)
+        )
+        from hub.models import Structure
+
+        code = await session.scalar(select(Structure.code).where(Structure.id == structure))
+    assert result.case.sealed and result.case.kind == "corruption_report"
+    assert result.case.category == "corruption"
+    assert code == "anti-corruption-cell"
+
+
+async def test_attachment_is_stored_on_disk_with_sha256(state: HubState) -> None:
+    image = png_bytes()
+    p = petition(attachments=(Attachment("photo.png", "image/png", image),))
+    async with state.sessions() as session:
+        await accept(session, p, state.intake_context())
+        await session.commit()
+        from hub.models import Attachment as Row
+
+        row = (await session.scalars(select(Row))).one()
+    import hashlib
+
+    from hub.attachments import path_for
+
+    assert row.sha256 == hashlib.sha256(image).hexdigest()
+    assert path_for(state.settings.attachments_path, row.sha256).read_bytes() == image
+
+
+async def test_counter_entry_without_contact_has_no_ack(state: HubState) -> None:
+    p = petition(channel=Channel.counter, sender=None, external_id="walkin-1")
+    async with state.sessions() as session:
+        result = await accept(session, p, state.intake_context())
+        await session.commit()
+    assert result.created and result.case.reporter_id is None
+    assert await count(state, OutboxItem) == 0

@@ -1,0 +1,1 @@
+"""Pure decision logic: triage, routing, life cycle, deadlines. No I/O here."""
