@@ -77,7 +77,11 @@ def _add_health(app: FastAPI, state: HubState) -> None:
             database = "unreachable"
         ready = database == "ok"
         return JSONResponse(
-            {"status": "ready" if ready else "not ready", "database": database, "channels": channels},
+            {
+                "status": "ready" if ready else "not ready",
+                "database": database,
+                "channels": channels,
+            },
             status_code=status.HTTP_200_OK if ready else status.HTTP_503_SERVICE_UNAVAILABLE,
         )
 
@@ -113,7 +117,9 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)
     async def database_down(request: Request, exc: Exception) -> JSONResponse:
-        log.error("database error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        log.error(
+            "database error on %s %s: %s", request.method, request.url.path, type(exc).__name__
+        )
         return JSONResponse(
             {"detail": "the database is unavailable; nothing was stored, please retry"},
             status_code=503,

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from hub.models import Case, CaseEvent, utcnow
 
@@ -78,7 +78,7 @@ async def _cases(session: AsyncSession, batch: int = 500) -> AsyncIterator[Case]
     while True:
         rows = (
             await session.scalars(
-                select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch)  # type: ignore[arg-type,operator]
+                select(Case).where(col(Case.id) > last_id).order_by(col(Case.id)).limit(batch)
             )
         ).all()
         if not rows:
@@ -91,7 +91,7 @@ async def _cases(session: AsyncSession, batch: int = 500) -> AsyncIterator[Case]
 async def verify_case(session: AsyncSession, case: Case) -> ChainBreak | None:
     events = (
         await session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)  # type: ignore[arg-type]
+            select(CaseEvent).where(col(CaseEvent.case_id) == case.id).order_by(col(CaseEvent.seq))
         )
     ).all()
     prev, expected_seq = GENESIS, 1

@@ -95,7 +95,9 @@ def demo(
     get_settings.cache_clear()
     settings = _settings()
     asyncio.run(_prepare_demo())
-    typer.echo(f"\nPetition hub demo on {settings.public_url}  (database {settings.database_url})\n")
+    typer.echo(
+        f"\nPetition hub demo on {settings.public_url}  (database {settings.database_url})\n"
+    )
     from hub.demo import DEMO_LOGINS
 
     typer.echo(f"  {'role':<14} {'e-mail':<28} password")
@@ -126,8 +128,12 @@ async def _prepare_demo() -> None:
 def users_create(
     email: Annotated[str, typer.Option(help="Sign-in e-mail")],
     password: Annotated[str, typer.Option(help="At least 10 characters")],
-    role: Annotated[str, typer.Option(help="administrator, supervisor, officer, investigator, clerk, monitor")],
-    structure: Annotated[str | None, typer.Option(help="Structure code (required for officers)")] = None,
+    role: Annotated[
+        str, typer.Option(help="administrator, supervisor, officer, investigator, clerk, monitor")
+    ],
+    structure: Annotated[
+        str | None, typer.Option(help="Structure code (required for officers)")
+    ] = None,
     name: Annotated[str, typer.Option(help="Full name")] = "",
     language: Annotated[str, typer.Option(help="ar, fr or en")] = "ar",
 ) -> None:

@@ -6,8 +6,9 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from hub.audit import append_event
 from hub.intake.service import IntakeContext, accept
@@ -29,7 +30,9 @@ DEMO_LOGINS = (
     DemoLogin("administrator", "admin@demo.kef.tn", "demo-admin-2026", None),
     DemoLogin("supervisor", "supervisor@demo.kef.tn", "demo-supervisor-2026", "central-bureau"),
     DemoLogin("officer", "officer@demo.kef.tn", "demo-officer-2026", "kef-municipality"),
-    DemoLogin("investigator", "investigator@demo.kef.tn", "demo-investigator-2026", "anti-corruption-cell"),
+    DemoLogin(
+        "investigator", "investigator@demo.kef.tn", "demo-investigator-2026", "anti-corruption-cell"
+    ),
     DemoLogin("clerk", "clerk@demo.kef.tn", "demo-clerk-2026", "kef-municipality"),
     DemoLogin("monitor", "monitor@demo.kef.tn", "demo-monitor-2026", None),
 )
@@ -46,20 +49,37 @@ SAMPLES = (
     ("ar", "education", None, "سقف القسم في المدرسة الابتدائية متصدع ويشكل خطرا على التلاميذ"),
     ("fr", "transport", None, "Le bus de la ligne 12 ne passe plus le matin depuis un mois"),
     ("aeb", "civil_status", None, "طلبت مضمون ولادة من جمعة وما زال ما خرجش"),
-    ("ar", "access_to_information", KindHint.information_request,
-     "أطلب الاطلاع على ميزانية البلدية لسنة 2025 طبقا للقانون عدد 22 لسنة 2016"),
-    ("fr", "corruption", KindHint.corruption_report,
-     "Un agent a demandé de l'argent pour accélérer mon permis de bâtir"),
-    ("aeb-latn", "corruption", KindHint.corruption_report,
-     "el 3on tleb menni flous bech ykhalasli el wraq mta3 el ardh"),
+    (
+        "ar",
+        "access_to_information",
+        KindHint.information_request,
+        "أطلب الاطلاع على ميزانية البلدية لسنة 2025 طبقا للقانون عدد 22 لسنة 2016",
+    ),
+    (
+        "fr",
+        "corruption",
+        KindHint.corruption_report,
+        "Un agent a demandé de l'argent pour accélérer mon permis de bâtir",
+    ),
+    (
+        "aeb-latn",
+        "corruption",
+        KindHint.corruption_report,
+        "el 3on tleb menni flous bech ykhalasli el wraq mta3 el ardh",
+    ),
     ("en", "public_hygiene", None, "Stray dogs and open garbage near the central market"),
     ("fr", "urban_planning", None, "Construction sans permis sur un terrain vert à Sidi Mansour"),
     ("en", "other", None, "I want to suggest a weekly open day at the municipality"),
 )
 
 CHANNELS = (
-    Channel.sms, Channel.telegram, Channel.email, Channel.web,
-    Channel.counter, Channel.phone, Channel.letter,
+    Channel.sms,
+    Channel.telegram,
+    Channel.email,
+    Channel.web,
+    Channel.counter,
+    Channel.phone,
+    Channel.letter,
 )
 
 # How each demo case ends up, in order: (status, the events that get it there).
@@ -67,9 +87,18 @@ STORY = {
     lifecycle.ROUTED: [],
     lifecycle.ASSIGNED: [lifecycle.ASSIGNED],
     lifecycle.IN_PROGRESS: [lifecycle.ASSIGNED, lifecycle.IN_PROGRESS],
-    lifecycle.AWAITING_CITIZEN: [lifecycle.ASSIGNED, lifecycle.IN_PROGRESS, lifecycle.AWAITING_CITIZEN],
+    lifecycle.AWAITING_CITIZEN: [
+        lifecycle.ASSIGNED,
+        lifecycle.IN_PROGRESS,
+        lifecycle.AWAITING_CITIZEN,
+    ],
     lifecycle.RESOLVED: [lifecycle.ASSIGNED, lifecycle.IN_PROGRESS, lifecycle.RESOLVED],
-    lifecycle.CLOSED: [lifecycle.ASSIGNED, lifecycle.IN_PROGRESS, lifecycle.RESOLVED, lifecycle.CLOSED],
+    lifecycle.CLOSED: [
+        lifecycle.ASSIGNED,
+        lifecycle.IN_PROGRESS,
+        lifecycle.RESOLVED,
+        lifecycle.CLOSED,
+    ],
     lifecycle.REJECTED: [lifecycle.REJECTED],
     lifecycle.DUPLICATE: [lifecycle.DUPLICATE],
     lifecycle.TRANSFERRED: [lifecycle.TRANSFERRED],
@@ -77,7 +106,9 @@ STORY = {
 }
 
 REPLIES = {
-    lifecycle.AWAITING_CITIZEN: "Merci. Pouvez-vous préciser l'adresse exacte ? / يرجى تحديد العنوان بدقة",
+    lifecycle.AWAITING_CITIZEN: (
+        "Merci. Pouvez-vous préciser l'adresse exacte ? / يرجى تحديد العنوان بدقة"
+    ),
     lifecycle.RESOLVED: "Le problème a été traité par nos équipes. / تمت معالجة المشكل",
     lifecycle.REJECTED: "Cette demande ne relève pas de nos compétences. / هذا الطلب خارج اختصاصنا",
 }
@@ -90,8 +121,13 @@ async def has_demo_data(session: AsyncSession) -> bool:
 async def create_demo_users(session: AsyncSession) -> None:
     for login in DEMO_LOGINS:
         await create_user(
-            session, login.email, login.password, login.role, login.structure,
-            full_name=f"Demo {login.role}", language="fr",
+            session,
+            login.email,
+            login.password,
+            login.role,
+            login.structure,
+            full_name=f"Demo {login.role}",
+            language="fr",
         )
 
 
@@ -110,7 +146,7 @@ def _sender(channel: Channel, n: int) -> tuple[str | None, str | None]:
 
 async def create_demo_cases(session: AsyncSession, ctx: IntakeContext, count: int = 56) -> None:
     rng = random.Random(2026)
-    clerk = (await session.scalars(select(User).where(User.role == "clerk"))).first()
+    clerk = (await session.scalars(select(User).where(col(User.role) == "clerk"))).first()
     statuses = list(STORY)
     now = utcnow()
     for n in range(count):
@@ -133,14 +169,18 @@ async def create_demo_cases(session: AsyncSession, ctx: IntakeContext, count: in
         )
         clerk_id = clerk.id if counter and clerk else None
         result = await accept(
-            session, petition,
-            IntakeContext(ctx.vault, ctx.reference_prefix, ctx.attachments_dir, "citizen", clerk_id),
+            session,
+            petition,
+            IntakeContext(
+                ctx.vault, ctx.reference_prefix, ctx.attachments_dir, "citizen", clerk_id
+            ),
         )
         await _play_story(session, result.case, statuses[n % len(statuses)])
     await session.commit()
 
 
 async def _play_story(session: AsyncSession, case: Case, final: str) -> None:
+    assert case.id is not None
     at = case.received_at
     for status in STORY[final]:
         at += timedelta(days=1)
@@ -149,7 +189,7 @@ async def _play_story(session: AsyncSession, case: Case, final: str) -> None:
         if status in REPLIES:
             session.add(
                 Message(
-                    case_id=case.id,  # type: ignore[arg-type]
+                    case_id=case.id,
                     direction=Direction.outbound.value,
                     channel=case.channel,
                     body=REPLIES[status],

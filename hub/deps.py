@@ -29,7 +29,9 @@ StateDep = Annotated[HubState, Depends(get_state)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-async def _user_from_token(state: HubState, session: AsyncSession, token: str | None) -> User | None:
+async def _user_from_token(
+    state: HubState, session: AsyncSession, token: str | None
+) -> User | None:
     if not token:
         return None
     found = state.tokens.user_id(token)
@@ -64,5 +66,6 @@ OptionalUser = Annotated[User | None, Depends(optional_api_user)]
 def require_roles(user: User, *roles: str) -> None:
     if user.role not in roles:
         raise HTTPException(
-            status.HTTP_403_FORBIDDEN, f"your role ({user.role}) may not do this; needs {', '.join(roles)}"
+            status.HTTP_403_FORBIDDEN,
+            f"your role ({user.role}) may not do this; needs {', '.join(roles)}",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 

@@ -26,7 +26,9 @@ class Vault:
     """Encrypts and hashes reporter contact details with keys from the secret key."""
 
     def __init__(self, secret_key: str) -> None:
-        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret_key, b"hub/contact-encryption")))
+        self._fernet = Fernet(
+            base64.urlsafe_b64encode(_derive(secret_key, b"hub/contact-encryption"))
+        )
         self._lookup_key = _derive(secret_key, b"hub/contact-lookup")
         self._pin_key = _derive(secret_key, b"hub/case-pin")
 
@@ -41,7 +43,9 @@ class Vault:
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken as exc:  # a wrong key must be loud, not an empty contact
-            raise ValueError("contact details cannot be decrypted with this HUB_SECRET_KEY") from exc
+            raise ValueError(
+                "contact details cannot be decrypted with this HUB_SECRET_KEY"
+            ) from exc
 
     def lookup_hash(self, kind: str, value: str | None) -> str | None:
         """Keyed hash of a normalised contact, for equality look-ups only."""

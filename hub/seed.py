@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
 
 from hub.models import Category, Structure
 from workflows.taxonomy import CATEGORIES, STRUCTURES
@@ -38,8 +38,13 @@ async def ensure_defaults(session: AsyncSession) -> None:
                     name_ar=category.name_ar,
                     name_fr=category.name_fr,
                     name_en=category.name_en,
-                    structure_id=existing[category.structure].id,  # type: ignore[arg-type]
+                    structure_id=_id(existing[category.structure]),
                     position=position,
                 )
             )
     await session.commit()
+
+
+def _id(structure: Structure) -> int:
+    assert structure.id is not None, "flushed above"
+    return structure.id

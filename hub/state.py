@@ -33,7 +33,9 @@ class HubState:
             tokens=Tokens(secret, settings.token_ttl_seconds),
         )
 
-    def intake_context(self, actor: str = "citizen", created_by_id: int | None = None) -> IntakeContext:
+    def intake_context(
+        self, actor: str = "citizen", created_by_id: int | None = None
+    ) -> IntakeContext:
         return IntakeContext(
             vault=self.vault,
             reference_prefix=self.settings.reference_prefix,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from hub.auth.passwords import hash_password
 from hub.models import Role, Structure, User
@@ -30,14 +31,18 @@ async def create_user(
         raise UserError("the password must have at least 10 characters")
     if "@" not in email:
         raise UserError(f"{email!r} is not an e-mail address")
-    taken = await session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
+    taken = await session.scalar(
+        select(col(User.id)).where(func.lower(col(User.email)) == email.lower())
+    )
     if taken is not None:
         raise UserError(f"a user with e-mail {email} already exists")
     structure_id = None
     if role == Role.investigator and structure_code is None:
         structure_code = "anti-corruption-cell"
     if structure_code:
-        structure_id = await session.scalar(select(Structure.id).where(Structure.code == structure_code))
+        structure_id = await session.scalar(
+            select(col(Structure.id)).where(col(Structure.code) == structure_code)
+        )
         if structure_id is None:
             raise UserError(f"no public structure with code {structure_code!r}")
     elif role in STRUCTURE_ROLES:

@@ -30,8 +30,17 @@ PG_ADMIN_URL = os.environ.get("HUB_TEST_POSTGRES", "postgresql://root@127.0.0.1:
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 TABLES = (
-    "lookup_throttles", "inbound_receipts", "outbox", "attachments", "messages",
-    "case_events", "cases", "users", "reporters", "categories", "structures",
+    "lookup_throttles",
+    "inbound_receipts",
+    "outbox",
+    "attachments",
+    "messages",
+    "case_events",
+    "cases",
+    "users",
+    "reporters",
+    "categories",
+    "structures",
 )
 
 

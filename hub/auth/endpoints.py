@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from hub.auth.passwords import verify_password
 from hub.deps import SessionDep, StateDep
@@ -24,7 +25,9 @@ class Token(BaseModel):
 
 async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
     user = (
-        await session.scalars(select(User).where(func.lower(User.email) == email.strip().lower()))
+        await session.scalars(
+            select(User).where(func.lower(col(User.email)) == email.strip().lower())
+        )
     ).first()
     if not verify_password(user.password_hash if user else None, password):
         return None

@@ -45,7 +45,9 @@ async def list_cases(
 
 
 @router.get("/{reference}", response_model=CaseDetail)
-async def get_case(reference: str, user: CurrentUser, session: SessionDep, state: StateDep) -> CaseDetail:
+async def get_case(
+    reference: str, user: CurrentUser, session: SessionDep, state: StateDep
+) -> CaseDetail:
     canonical = normalise_reference(reference, state.settings.reference_prefix)
     found = await repo.get_visible(session, user, canonical) if canonical else None
     if found is None:  # a case the user may not see does not exist for them

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, false, select, true
+from sqlalchemy import ColumnElement, and_, false, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from hub.cases.schemas import CaseFilters
 from hub.models import Case, CaseEvent, Message, Role, Structure, User
@@ -13,18 +14,18 @@ from hub.models import Case, CaseEvent, Message, Role, Structure, User
 
 def visible_to(user: User) -> ColumnElement[bool]:
     """The cases a user may read. Corruption reports (sealed) only reach investigators."""
-    not_sealed = Case.sealed == false()
+    not_sealed = col(Case.sealed) == false()
     match user.role:
         case Role.administrator | Role.supervisor | Role.monitor:
             return not_sealed
         case Role.investigator:
-            return Case.sealed == true()
+            return col(Case.sealed) == true()
         case Role.officer:
             if user.structure_id is None:
                 return false()
-            return and_(Case.structure_id == user.structure_id, not_sealed)
+            return and_(col(Case.structure_id) == user.structure_id, not_sealed)
         case Role.clerk:
-            return and_(Case.created_by_id == user.id, not_sealed)
+            return and_(col(Case.created_by_id) == user.id, not_sealed)
     return false()
 
 
@@ -32,19 +33,19 @@ async def list_cases(
     session: AsyncSession, user: User, filters: CaseFilters
 ) -> Sequence[tuple[Case, str | None]]:
     query = (
-        select(Case, Structure.code)
-        .outerjoin(Structure, Structure.id == Case.structure_id)  # type: ignore[arg-type]
+        select(Case, col(Structure.code))
+        .outerjoin(Structure, col(Structure.id) == col(Case.structure_id))
         .where(visible_to(user))
     )
     if filters.status:
-        query = query.where(Case.status == filters.status)
+        query = query.where(col(Case.status) == filters.status)
     if filters.category:
-        query = query.where(Case.category == filters.category)
+        query = query.where(col(Case.category) == filters.category)
     if filters.channel:
-        query = query.where(Case.channel == filters.channel)
+        query = query.where(col(Case.channel) == filters.channel)
     if filters.structure:
-        query = query.where(Structure.code == filters.structure)
-    query = query.order_by(Case.received_at.desc(), Case.id.desc())  # type: ignore[attr-defined,union-attr]
+        query = query.where(col(Structure.code) == filters.structure)
+    query = query.order_by(col(Case.received_at).desc(), col(Case.id).desc())
     rows = await session.execute(query.limit(filters.limit).offset(filters.offset))
     return [(case, code) for case, code in rows.all()]
 
@@ -54,9 +55,9 @@ async def get_visible(
 ) -> tuple[Case, str | None] | None:
     row = (
         await session.execute(
-            select(Case, Structure.code)
-            .outerjoin(Structure, Structure.id == Case.structure_id)  # type: ignore[arg-type]
-            .where(Case.reference == reference, visible_to(user))
+            select(Case, col(Structure.code))
+            .outerjoin(Structure, col(Structure.id) == col(Case.structure_id))
+            .where(col(Case.reference) == reference, visible_to(user))
         )
     ).first()
     return (row[0], row[1]) if row else None
@@ -65,7 +66,9 @@ async def get_visible(
 async def messages_of(session: AsyncSession, case_id: int) -> Sequence[Message]:
     return (
         await session.scalars(
-            select(Message).where(Message.case_id == case_id).order_by(Message.created_at, Message.id)  # type: ignore[arg-type]
+            select(Message)
+            .where(col(Message.case_id) == case_id)
+            .order_by(col(Message.created_at), col(Message.id))
         )
     ).all()
 
@@ -73,7 +76,7 @@ async def messages_of(session: AsyncSession, case_id: int) -> Sequence[Message]:
 async def events_of(session: AsyncSession, case_id: int) -> Sequence[CaseEvent]:
     return (
         await session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)  # type: ignore[arg-type]
+            select(CaseEvent).where(col(CaseEvent.case_id) == case_id).order_by(col(CaseEvent.seq))
         )
     ).all()
 
@@ -81,4 +84,6 @@ async def events_of(session: AsyncSession, case_id: int) -> Sequence[CaseEvent]:
 async def structure_code(session: AsyncSession, structure_id: int | None) -> str | None:
     if structure_id is None:
         return None
-    return await session.scalar(select(Structure.code).where(Structure.id == structure_id))
+    return await session.scalar(
+        select(col(Structure.code)).where(col(Structure.id) == structure_id)
+    )

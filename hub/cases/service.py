@@ -107,7 +107,9 @@ def summary_view(case: Case, structure: str | None) -> CaseSummary:
     )
 
 
-async def detail_view(session: AsyncSession, user: User, case: Case, structure: str | None) -> CaseDetail:
+async def detail_view(
+    session: AsyncSession, user: User, case: Case, structure: str | None
+) -> CaseDetail:
     assert case.id is not None
     if case.sealed:
         # Every read of a corruption report is on the record.
@@ -124,10 +126,15 @@ async def detail_view(session: AsyncSession, user: User, case: Case, structure: 
         first_response_due_at=case.first_response_due_at,
         messages=[
             MessageOut(
-                direction=m.direction, channel=m.channel, body=m.body,
-                created_at=m.created_at, delivery_state=m.delivery_state,
+                direction=m.direction,
+                channel=m.channel,
+                body=m.body,
+                created_at=m.created_at,
+                delivery_state=m.delivery_state,
             )
             for m in messages
         ],
-        events=[EventOut(seq=e.seq, kind=e.kind, actor=e.actor, created_at=e.created_at) for e in events],
+        events=[
+            EventOut(seq=e.seq, kind=e.kind, actor=e.actor, created_at=e.created_at) for e in events
+        ],
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from hub.models import Case, InboundReceipt, Message, Reporter, Structure
 from workflows.lifecycle import AWAITING_CITIZEN, JOINABLE_STATUSES
@@ -24,7 +25,7 @@ async def claim_receipt(
         insert(InboundReceipt)
         .values(channel=channel, external_id=external_id, fingerprint=fingerprint)
         .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(InboundReceipt.id)  # type: ignore[arg-type]
+        .returning(col(InboundReceipt.id))
     )
     return (await session.execute(stmt)).scalar_one_or_none()
 
@@ -33,7 +34,8 @@ async def get_receipt(session: AsyncSession, channel: str, external_id: str) -> 
     return (
         await session.scalars(
             select(InboundReceipt).where(
-                InboundReceipt.channel == channel, InboundReceipt.external_id == external_id
+                col(InboundReceipt.channel) == channel,
+                col(InboundReceipt.external_id) == external_id,
             )
         )
     ).one()
@@ -45,22 +47,24 @@ async def find_reporter(
     conditions = [
         column == value
         for column, value in (
-            (Reporter.phone_hash, phone_hash),
-            (Reporter.email_hash, email_hash),
-            (Reporter.telegram_hash, telegram_hash),
+            (col(Reporter.phone_hash), phone_hash),
+            (col(Reporter.email_hash), email_hash),
+            (col(Reporter.telegram_hash), telegram_hash),
         )
         if value
     ]
     if not conditions:
         return None
     return (
-        await session.scalars(select(Reporter).where(or_(*conditions)).order_by(Reporter.id).limit(1))  # type: ignore[arg-type]
+        await session.scalars(
+            select(Reporter).where(or_(*conditions)).order_by(col(Reporter.id)).limit(1)
+        )
     ).first()
 
 
 async def lock_case(session: AsyncSession, case_id: int) -> Case:
     return (
-        await session.scalars(select(Case).where(Case.id == case_id).with_for_update())
+        await session.scalars(select(Case).where(col(Case.id) == case_id).with_for_update())
     ).one()
 
 
@@ -71,9 +75,9 @@ async def joinable_case_by_reference(
         await session.scalars(
             select(Case)
             .where(
-                Case.reference == reference,
-                Case.reporter_id == reporter_id,
-                Case.status.in_(JOINABLE_STATUSES),  # type: ignore[attr-defined]
+                col(Case.reference) == reference,
+                col(Case.reporter_id) == reporter_id,
+                col(Case.status).in_(JOINABLE_STATUSES),
             )
             .with_for_update()
         )
@@ -86,11 +90,11 @@ async def joinable_case_by_provider_message(
     return (
         await session.scalars(
             select(Case)
-            .join(Message, Message.case_id == Case.id)  # type: ignore[arg-type]
+            .join(Message, col(Message.case_id) == col(Case.id))
             .where(
-                Message.provider_id == provider_id,
-                Case.reporter_id == reporter_id,
-                Case.status.in_(JOINABLE_STATUSES),  # type: ignore[attr-defined]
+                col(Message.provider_id) == provider_id,
+                col(Case.reporter_id) == reporter_id,
+                col(Case.status).in_(JOINABLE_STATUSES),
             )
             .with_for_update()
         )
@@ -101,17 +105,13 @@ async def case_awaiting_reporter(session: AsyncSession, reporter_id: int) -> Cas
     return (
         await session.scalars(
             select(Case)
-            .where(Case.reporter_id == reporter_id, Case.status == AWAITING_CITIZEN)
-            .order_by(Case.updated_at.desc())  # type: ignore[attr-defined]
+            .where(col(Case.reporter_id) == reporter_id, col(Case.status) == AWAITING_CITIZEN)
+            .order_by(col(Case.updated_at).desc())
             .limit(1)
             .with_for_update()
         )
     ).first()
 
 
-async def reference_taken(session: AsyncSession, reference: str) -> bool:
-    return (await session.scalar(select(Case.id).where(Case.reference == reference))) is not None
-
-
 async def structure_by_code(session: AsyncSession, code: str) -> Structure:
-    return (await session.scalars(select(Structure).where(Structure.code == code))).one()
+    return (await session.scalars(select(Structure).where(col(Structure.code) == code))).one()

@@ -8,6 +8,7 @@ commit together or not at all.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ class IntakeContext:
     attachments_dir: Path
     actor: str = "citizen"
     created_by_id: int | None = None
+    draw_reference: Callable[[str], str] = new_reference
 
 
 async def accept(
@@ -115,8 +117,12 @@ async def _replay(
 
 
 async def _reporter(session: AsyncSession, petition: Petition, vault: Vault) -> Reporter | None:
-    phone = normalise_phone(petition.phone or (petition.sender if petition.channel == Channel.sms else None))
-    email = normalise_email(petition.email or (petition.sender if petition.channel == Channel.email else None))
+    phone = normalise_phone(
+        petition.phone or (petition.sender if petition.channel == Channel.sms else None)
+    )
+    email = normalise_email(
+        petition.email or (petition.sender if petition.channel == Channel.email else None)
+    )
     telegram = petition.sender if petition.channel == Channel.telegram else None
     hashes = (
         vault.lookup_hash("phone", phone),
@@ -193,16 +199,20 @@ async def _open_case(
         due_at=deadlines.resolution_due(category, received),
     )
     case.next_deadline_at = case.first_response_due_at
-    await _insert_with_unique_reference(session, case, ctx.reference_prefix)
+    await _insert_with_unique_reference(session, case, ctx)
     case.pin_hash = ctx.vault.pin_hash(case.reference, pin)
     append_event(session, case, "received", ctx.actor, {"channel": case.channel, "kind": kind})
-    append_event(session, case, "routed", "system", {"structure": structure.code, "category": category})
+    append_event(
+        session, case, "routed", "system", {"structure": structure.code, "category": category}
+    )
     return case, pin
 
 
-async def _insert_with_unique_reference(session: AsyncSession, case: Case, prefix: str) -> None:
+async def _insert_with_unique_reference(
+    session: AsyncSession, case: Case, ctx: IntakeContext
+) -> None:
     for _ in range(8):
-        case.reference = new_reference(prefix)
+        case.reference = ctx.draw_reference(ctx.reference_prefix)
         try:
             async with session.begin_nested():
                 session.add(case)
@@ -242,7 +252,10 @@ async def _add_inbound_message(
         session.add(row)
         await session.flush()
         append_event(
-            session, case, "attachment_added", ctx.actor,
+            session,
+            case,
+            "attachment_added",
+            ctx.actor,
             {"attachment_id": row.id, "sha256": stored.sha256, "content_type": stored.content_type},
         )
     return message

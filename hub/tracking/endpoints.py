@@ -48,12 +48,18 @@ async def track_case(
     settings = state.settings
     try:
         found = await track(
-            session, state.vault, settings.reference_prefix, reference[:40], pin,
-            settings.track_max_failures, settings.track_lock_seconds,
+            session,
+            state.vault,
+            settings.reference_prefix,
+            reference[:40],
+            pin,
+            settings.track_max_failures,
+            settings.track_lock_seconds,
         )
     except TrackingLocked as locked:
         raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, str(locked),
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            str(locked),
             headers={"Retry-After": str(locked.retry_after)},
         ) from None
     if found is None:

@@ -6,9 +6,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from hub.models import Case, LookupThrottle, Message, Structure, utcnow
 from hub.privacy import Vault
@@ -64,14 +64,16 @@ async def track(
     throttle = await session.get(LookupThrottle, key)
     if throttle and throttle.locked_until and throttle.locked_until > now:
         raise TrackingLocked(int((throttle.locked_until - now).total_seconds()) + 1)
-    case = (await session.scalars(select(Case).where(Case.reference == reference))).first()
+    case = (await session.scalars(select(Case).where(col(Case.reference) == reference))).first()
     if case is None or not vault.pin_matches(reference, pin.strip(), case.pin_hash):
         await _count_failure(session, key, max_failures, lock_seconds)
         return None
     return await _view(session, case)
 
 
-async def _count_failure(session: AsyncSession, key: str, max_failures: int, lock_seconds: int) -> None:
+async def _count_failure(
+    session: AsyncSession, key: str, max_failures: int, lock_seconds: int
+) -> None:
     now = utcnow()
     window = timedelta(seconds=lock_seconds)
     dialect = session.get_bind().dialect.name
@@ -98,8 +100,8 @@ async def _view(session: AsyncSession, case: Case) -> TrackedCase:
     messages = (
         await session.scalars(
             select(Message)
-            .where(Message.case_id == case.id, Message.for_citizen.is_(True))  # type: ignore[attr-defined]
-            .order_by(Message.created_at, Message.id)  # type: ignore[arg-type]
+            .where(col(Message.case_id) == case.id, col(Message.for_citizen).is_(True))
+            .order_by(col(Message.created_at), col(Message.id))
         )
     ).all()
     return TrackedCase(

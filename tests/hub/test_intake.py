@@ -29,7 +29,9 @@ async def test_new_petition_opens_a_routed_case_with_ack_in_outbox(state: HubSta
     assert case.due_at and case.first_response_due_at and case.due_at > case.received_at
     async with state.sessions() as session:
         outbox = (await session.scalars(select(OutboxItem))).all()
-        kinds = [e.kind for e in (await session.scalars(select(CaseEvent).order_by(CaseEvent.seq))).all()]
+        kinds = [
+            e.kind for e in (await session.scalars(select(CaseEvent).order_by(CaseEvent.seq))).all()
+        ]
     assert [o.purpose for o in outbox] == ["acknowledgement"]
     assert outbox[0].channel == "sms"
     payload = json.loads(outbox[0].payload)
@@ -106,9 +108,7 @@ async def test_corruption_hint_seals_and_routes_to_the_cell(state: HubState) -> 
     async with state.sessions() as session:
         result = await accept(session, p, state.intake_context())
         await session.commit()
-        structure = await session.scalar(
-            select(Case.structure_id).where(Case.id == result.case.id)
-        )
+        structure = await session.scalar(select(Case.structure_id).where(Case.id == result.case.id))
         from hub.models import Structure
 
         code = await session.scalar(select(Structure.code).where(Structure.id == structure))

@@ -1,0 +1,85 @@
+"""Health, readiness, logs without personal data, and `hub serve` as a real server."""
+
+import logging
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from hub.logs import DropQueryStrings
+from tests.conftest import SECRET
+from tests.hub.test_cli import clean_env
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["database"] == "ok"
+    assert body["channels"] == {
+        "sms": "off",
+        "telegram": "off",
+        "email_out": "off",
+        "email_in": "off",
+    }
+
+
+async def test_security_headers(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_access_log_drops_query_strings() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/api/v1/track/KEF-1234-5678?pin=123456", "1.1", 200),
+        None,
+    )
+    DropQueryStrings().filter(record)
+    assert "123456" not in record.getMessage()
+    assert "/api/v1/track/KEF-1234-5678" in record.getMessage()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_hub_serve_answers_on_its_port(tmp_path: Path) -> None:
+    env = clean_env(HUB_SECRET_KEY=SECRET, HUB_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}")
+    subprocess.run([sys.executable, "-m", "hub.cli", "migrate"], env=env, check=True, cwd=tmp_path)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "hub serve did not start"
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                time.sleep(0.2)
+        assert response.status_code == 200
+        httpx.get(f"http://127.0.0.1:{port}/api/v1/track/KEF-1234-5678?pin=987654", timeout=2)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0].decode()
+    assert "/api/v1/track/KEF-1234-5678" in output  # the access log is on
+    assert "987654" not in output  # and carries no PIN
