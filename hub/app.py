@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,10 +14,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 
+from channels import email, telegram
+from channels.sms import router as sms_router
+from channels.telegram import router as telegram_router
 from hub.attachments import AttachmentRejected
 from hub.auth.endpoints import router as auth_router
 from hub.cases.endpoints import router as cases_router
 from hub.intake.service import IdempotencyConflict
+from hub.jobs import make_jobs
 from hub.middleware import BodySizeLimit, SecurityHeaders
 from hub.settings import Settings, get_settings
 from hub.state import HubState
@@ -30,10 +35,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     state = HubState.build(settings)
 
+    state.jobs = make_jobs(state)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        await state.engine.dispose()
+        assert state.jobs is not None
+        async with contextlib.AsyncExitStack() as stack:
+            await state.jobs.start()
+            stack.push_async_callback(state.engine.dispose)
+            stack.push_async_callback(state.jobs.stop)
+            await stack.enter_async_context(telegram.running(state))
+            await stack.enter_async_context(email.listening(state))
+            yield
 
     app = FastAPI(
         title="Petition hub",
@@ -54,7 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     _add_error_handlers(app)
-    for router in (auth_router, cases_router, tracking_router, web_router):
+    for router in (
+        auth_router,
+        cases_router,
+        tracking_router,
+        web_router,
+        sms_router,
+        telegram_router,
+    ):
         app.include_router(router)
     _add_health(app, state)
     return app

@@ -124,6 +124,34 @@ async def _prepare_demo() -> None:
     await state.engine.dispose()
 
 
+@app.command()
+def worker() -> None:
+    """Run the arq job worker (needs HUB_REDIS_URL)."""
+    from arq.worker import run_worker
+
+    from hub.jobs import worker_settings
+
+    settings = _settings()
+    if not settings.redis_url:
+        typer.echo("HUB_REDIS_URL is not set: jobs run inside `hub serve` instead", err=True)
+        raise typer.Exit(2)
+    run_worker(worker_settings(settings.redis_url))
+
+
+simulate_app = typer.Typer(help="Try a channel without a provider account.", no_args_is_help=True)
+telegram_app = typer.Typer(help="Telegram bot set-up.", no_args_is_help=True)
+app.add_typer(simulate_app, name="simulate")
+app.add_typer(telegram_app, name="telegram")
+
+# --- simulate sms (channel work) ---
+
+# --- simulate telegram (channel work) ---
+
+# --- telegram set-webhook (channel work) ---
+
+# --- simulate email (channel work) ---
+
+
 @users_app.command("create")
 def users_create(
     email: Annotated[str, typer.Option(help="Sign-in e-mail")],

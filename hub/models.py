@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -101,6 +101,7 @@ class Reporter(SQLModel, table=True):
     telegram_enc: str | None = Field(default=None, max_length=1000)
     telegram_hash: str | None = Field(default=None, max_length=64, index=True)
     language: str | None = Field(default=None, max_length=10)
+    sms_opted_out: bool = False  # STOP received: no SMS until START
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -143,6 +144,16 @@ class Case(SQLModel, table=True):
     responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Workflow state (issue: workflow engine)
+    overdue: bool = False
+    escalation_level: int = 0
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # awaiting the citizen
+    merged_into_id: int | None = Field(default=None, foreign_key="cases.id")
+    rejection_reason: str | None = Field(default=None, max_length=1000)
+    triage_confidence: float | None = None
+    hidden_from: str = Field(default="", max_length=500)  # structure ids a report names, "|1|4|"
+    reminders_sent: int = 0
     # Head of this case's hash-chained event history.
     last_event_seq: int = 0
     last_event_hash: str = Field(default="", max_length=64)
@@ -209,7 +220,9 @@ class OutboxItem(SQLModel, table=True):
     attempts: int = 0
     dedupe_key: str = Field(max_length=200, unique=True)
     last_error: str | None = Field(default=None, max_length=500)
+    provider_id: str | None = Field(default=None, max_length=255)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -240,3 +253,105 @@ class LookupThrottle(SQLModel, table=True):
     failures: int = 0
     window_started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Quarantine(SQLModel, table=True):
+    """Inbound input that could not be read: kept raw, never dropped."""
+
+    __tablename__ = "quarantine"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    external_id: str | None = Field(default=None, max_length=255)
+    reason: str = Field(max_length=500)
+    raw: bytes = Field(sa_type=sa.LargeBinary)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Supporter(SQLModel, table=True):
+    """A citizen who co-signs a case or was merged into it as a duplicate."""
+
+    __tablename__ = "supporters"
+    __table_args__ = (sa.UniqueConstraint("case_id", "reporter_id", name="uq_supporters_case_reporter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    reporter_id: int = Field(foreign_key="reporters.id")
+    channel: str = Field(max_length=20)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RoutingRule(SQLModel, table=True):
+    """Ordered, administrator-edited: the first matching rule picks the structure."""
+
+    __tablename__ = "routing_rules"
+
+    id: int | None = Field(default=None, primary_key=True)
+    position: int = Field(index=True)
+    name: str = Field(max_length=200)
+    category: str | None = Field(default=None, max_length=40)
+    kind: str | None = Field(default=None, max_length=30)
+    keywords: str = Field(default="", max_length=2000)  # one per line, any language
+    governorate: str | None = Field(default=None, max_length=60)
+    municipality: str | None = Field(default=None, max_length=100)
+    channel: str | None = Field(default=None, max_length=20)
+    structure_id: int = Field(foreign_key="structures.id")
+    active: bool = True
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DeadlinePolicy(SQLModel, table=True):
+    """Working days allowed, per category and optionally per structure."""
+
+    __tablename__ = "deadline_policies"
+    __table_args__ = (
+        sa.UniqueConstraint("category", "structure_id", name="uq_deadline_policies_scope"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    category: str | None = Field(default=None, max_length=40)  # None: every category
+    structure_id: int | None = Field(default=None, foreign_key="structures.id")
+    first_response_days: int
+    resolution_days: int
+    reminder_days: str = Field(default="2", max_length=100)  # days before a deadline, "5,2"
+    escalation_grace_days: int = 2
+    restart_on_transfer: bool = False
+    reopen_window_days: int = 15
+
+
+class DayOff(SQLModel, table=True):
+    """A day off added by an administrator beyond the public holidays."""
+
+    __tablename__ = "days_off"
+
+    day: date = Field(primary_key=True)
+    reason: str = Field(max_length=200)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TriageTerm(SQLModel, table=True):
+    """A keyword of a category's lexicon, editable by administrators."""
+
+    __tablename__ = "triage_terms"
+    __table_args__ = (sa.UniqueConstraint("category", "term", name="uq_triage_terms_category_term"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    category: str = Field(max_length=40, index=True)
+    term: str = Field(max_length=100)
+    weight: float = 1.0
+
+
+class TriageCorrection(SQLModel, table=True):
+    """A category corrected by staff: labelled data for triage."""
+
+    __tablename__ = "triage_corrections"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    text: str = Field(sa_type=sa.Text)
+    language: str | None = Field(default=None, max_length=10)
+    predicted: str = Field(max_length=40)
+    corrected: str = Field(max_length=40)
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -56,6 +56,9 @@ class Petition:
     category_hint: str | None = None
     reply_to_reference: str | None = None
     reply_to_message_id: str | None = None  # provider's id of the message answered
+    # The provider's id of this message, for threading replies (e-mail Message-ID,
+    # Telegram "chat:message_id"); defaults to external_id.
+    provider_message_id: str | None = None
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Extra contacts a clerk may record at the counter (the channel sender covers the rest).
     phone: str | None = None

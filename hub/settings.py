@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     track_lock_seconds: int = 900
     token_ttl_seconds: int = 8 * 3600
     default_language: str = "ar"
+    report_rate_limit_per_hour: int = 10  # public web form, per client address
+    triage_rate_limit_per_minute: int = 30  # anonymous triage previews, per client address
+    petition_flag_threshold: int = 50  # supporters that flag a case to the supervisor
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None

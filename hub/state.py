@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from channels.base import ChannelAdapter
 from hub.auth.tokens import Tokens
 from hub.db import make_engine, make_sessionmaker
 from hub.intake.service import IntakeContext
 from hub.privacy import Vault
 from hub.settings import Settings
+
+if TYPE_CHECKING:
+    from hub.jobs import Jobs
 
 
 @dataclass
@@ -20,9 +25,13 @@ class HubState:
     sessions: async_sessionmaker[AsyncSession]
     vault: Vault
     tokens: Tokens
+    channels: dict[str, ChannelAdapter] = field(default_factory=dict)
+    jobs: Jobs | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> HubState:
+        from channels.registry import build_adapters
+
         engine = make_engine(settings)
         secret = settings.secret_key.get_secret_value()
         return cls(
@@ -31,7 +40,13 @@ class HubState:
             sessions=make_sessionmaker(engine),
             vault=Vault(secret),
             tokens=Tokens(secret, settings.token_ttl_seconds),
+            channels=build_adapters(settings),
         )
+
+    async def outbox_ready(self, item_ids: list[int]) -> None:
+        """Nudge delivery after a commit; without jobs the next sweep delivers."""
+        if self.jobs is not None and item_ids:
+            await self.jobs.outbox_ready(item_ids)
 
     def intake_context(
         self, actor: str = "citizen", created_by_id: int | None = None

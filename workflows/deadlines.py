@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -16,6 +17,26 @@ RESOLUTION_DAYS = {"access_to_information": 20, "corruption": 60}
 DEFAULT_RESOLUTION_DAYS = 15
 FIRST_RESPONSE_DAYS = {"corruption": 5}
 DEFAULT_FIRST_RESPONSE_DAYS = 3
+REOPEN_WINDOW_DAYS = 15
+
+
+class HasDeadlines(Protocol):
+    paused_at: datetime | None
+    first_response_due_at: datetime | None
+    due_at: datetime | None
+    next_deadline_at: datetime | None
+
+
+def resume(case: HasDeadlines, now: datetime) -> None:
+    """Deadlines move on by the time the case waited for the citizen."""
+    if case.paused_at is None:
+        return
+    waited = now - case.paused_at
+    for name in ("first_response_due_at", "due_at", "next_deadline_at"):
+        value = getattr(case, name)
+        if value is not None:
+            setattr(case, name, value + waited)
+    case.paused_at = None
 
 
 @lru_cache(maxsize=16)

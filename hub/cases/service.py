@@ -16,6 +16,7 @@ from hub.cases import repository as repo
 from hub.cases.schemas import CaseCreate, CaseCreated, CaseDetail, CaseSummary, EventOut, MessageOut
 from hub.intake.service import IntakeResult, accept
 from hub.models import Case, User
+from hub.outbox.service import queued_ids
 from hub.petition import Attachment, Channel, KindHint, Location, Petition
 from hub.state import HubState
 
@@ -70,7 +71,9 @@ async def record_entry(
         fingerprint=fingerprint(data, attachments),
         reissue_pin_on_replay=True,
     )
+    pending = await queued_ids(session)
     await session.commit()
+    await state.outbox_ready(pending)
     return result
 
 

@@ -7,11 +7,9 @@ commit together or not at all.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +18,8 @@ from hub import attachments as files
 from hub.audit import append_event
 from hub.contacts import normalise_email, normalise_phone
 from hub.intake import repository as repo
-from hub.models import Attachment, Case, Direction, InboundReceipt, Message, OutboxItem, Reporter
+from hub.models import Attachment, Case, Direction, InboundReceipt, Message, Reporter, utcnow
+from hub.outbox.service import queue_notice
 from hub.petition import Channel, Petition
 from hub.privacy import Vault, new_pin
 from hub.references import new_reference, normalise_reference
@@ -61,6 +60,7 @@ async def accept(
     *,
     fingerprint: str | None = None,
     reissue_pin_on_replay: bool = False,
+    force_new: bool = False,
 ) -> IntakeResult:
     receipt_id = await repo.claim_receipt(
         session, petition.channel.value, petition.external_id, fingerprint
@@ -68,8 +68,12 @@ async def accept(
     if receipt_id is None:
         return await _replay(session, petition, ctx, fingerprint, reissue_pin_on_replay)
 
-    reporter = await _reporter(session, petition, ctx.vault)
-    case = await _case_to_join(session, petition, reporter, ctx.reference_prefix)
+    reporter = await find_or_create_reporter(session, petition, ctx.vault)
+    case = (
+        None
+        if force_new
+        else await _case_to_join(session, petition, reporter, ctx.reference_prefix)
+    )
     pin: str | None = None
     created = case is None
     if case is None:
@@ -79,8 +83,7 @@ async def accept(
         _queue_acknowledgement(session, case, message, petition, reporter, pin, ctx.vault)
     else:
         append_event(session, case, "citizen_replied", ctx.actor, {"message_id": message.id})
-        if case.status in (lifecycle.AWAITING_CITIZEN, lifecycle.RESOLVED):
-            _citizen_answered(session, case, ctx.actor)
+        _citizen_answered(session, case, petition, ctx.actor)
     receipt = await session.get(InboundReceipt, receipt_id)
     assert receipt is not None
     receipt.case_id, receipt.message_id = case.id, message.id
@@ -116,7 +119,9 @@ async def _replay(
     return IntakeResult(case=case, message=message, created=False, replayed=True, pin=pin)
 
 
-async def _reporter(session: AsyncSession, petition: Petition, vault: Vault) -> Reporter | None:
+async def find_or_create_reporter(
+    session: AsyncSession, petition: Petition, vault: Vault
+) -> Reporter | None:
     phone = normalise_phone(
         petition.phone or (petition.sender if petition.channel == Channel.sms else None)
     )
@@ -235,6 +240,7 @@ async def _add_inbound_message(
         language=petition.language,
         author_id=ctx.created_by_id,
         for_citizen=True,
+        provider_id=_provider_id(petition),
         created_at=petition.received_at,
     )
     session.add(message)
@@ -261,10 +267,26 @@ async def _add_inbound_message(
     return message
 
 
-def _citizen_answered(session: AsyncSession, case: Case, actor: str) -> None:
-    previous = case.status
-    case.status = lifecycle.IN_PROGRESS
-    append_event(session, case, "status_changed", actor, {"from": previous, "to": case.status})
+def _provider_id(petition: Petition) -> str | None:
+    if petition.channel not in REPLY_CHANNELS:
+        return None
+    return (petition.provider_message_id or petition.external_id)[:255]
+
+
+def _citizen_answered(session: AsyncSession, case: Case, petition: Petition, actor: str) -> None:
+    """An answer restarts a paused clock; "not solved" soon after a resolution reopens."""
+    now = utcnow()
+    new_status = lifecycle.after_citizen_reply(
+        case.status, petition.text, case.resolved_at, now, deadlines.REOPEN_WINDOW_DAYS
+    )
+    if new_status is None:
+        return
+    if case.status == lifecycle.AWAITING_CITIZEN and case.paused_at is not None:
+        deadlines.resume(case, now)
+    previous, case.status = case.status, new_status
+    if new_status == lifecycle.REOPENED:
+        case.resolved_at = None
+    append_event(session, case, "status_changed", actor, {"from": previous, "to": new_status})
 
 
 def ack_channel(petition: Petition, reporter: Reporter | None) -> str | None:
@@ -290,25 +312,21 @@ def _queue_acknowledgement(
     vault: Vault,
 ) -> None:
     channel = ack_channel(petition, reporter)
-    if channel is None:
+    if channel is None or reporter is None or reporter.id is None:
         return
-    payload: dict[str, Any] = {
-        "template": "acknowledgement",
-        "reference": case.reference,
-        "language": case.language,
-        "reporter_id": reporter.id if reporter else None,
-        "in_reply_to": petition.external_id if petition.channel.value == channel else None,
-        # The PIN travels encrypted and is wiped from the outbox once sent.
-        "pin_enc": vault.encrypt(pin),
-    }
-    session.add(
-        OutboxItem(
-            case_id=case.id,
-            message_id=message.id,
-            channel=channel,
-            purpose="acknowledgement",
-            payload=json.dumps(payload),
-            dedupe_key=f"ack:{case.reference}",
-        )
+    same_channel = petition.channel.value == channel
+    queue_notice(
+        session,
+        case=case,
+        channel=channel,
+        notice="acknowledgement",
+        reporter_id=reporter.id,
+        language=case.language or reporter.language,
+        dedupe_key=f"ack:{case.reference}",
+        params={"reference": case.reference},
+        secret_params={"pin": vault.encrypt(pin)},  # wiped from the outbox once sent
+        in_reply_to=(petition.provider_message_id or petition.external_id)
+        if same_channel
+        else None,
+        message_id=message.id,
     )
-    append_event(session, case, "acknowledgement_queued", "system", {"channel": channel})

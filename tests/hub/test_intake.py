@@ -35,9 +35,11 @@ async def test_new_petition_opens_a_routed_case_with_ack_in_outbox(state: HubSta
     assert [o.purpose for o in outbox] == ["acknowledgement"]
     assert outbox[0].channel == "sms"
     payload = json.loads(outbox[0].payload)
-    assert payload["reference"] == case.reference
-    assert state.vault.decrypt(payload["pin_enc"]) == result.pin
-    assert kinds == ["received", "routed", "acknowledgement_queued"]
+    assert payload["notice"] == "acknowledgement"
+    assert payload["params"]["reference"] == case.reference
+    assert result.pin not in outbox[0].payload  # the PIN waits encrypted
+    assert state.vault.decrypt(payload["secret_params"]["pin"]) == result.pin
+    assert kinds == ["received", "routed", "notice_queued"]
 
 
 async def test_same_message_three_times_is_stored_once(state: HubState) -> None:
