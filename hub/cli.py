@@ -81,6 +81,23 @@ def serve(
     _run_server(host, port, workers)
 
 
+# The demo's channels talk to `hub simulate …` on this machine, never to a real provider.
+DEMO_CHANNELS = {
+    "HUB_TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "HUB_TWILIO_AUTH_TOKEN": "demo-twilio-auth-token",
+    "HUB_TWILIO_FROM": "+21670000000",
+    "HUB_TWILIO_API_BASE": "http://127.0.0.1:8765",
+    "HUB_TELEGRAM_TOKEN": "123456:demo-telegram-token",
+    "HUB_TELEGRAM_SECRET": "demo-telegram-secret",
+    "HUB_TELEGRAM_API_BASE": "http://127.0.0.1:8766",
+    "HUB_MAIL_FROM": "hub@demo.kef.tn",
+    "HUB_SMTP_HOST": "127.0.0.1",
+    "HUB_SMTP_PORT": "8025",
+    "HUB_SMTP_TLS": "false",
+    "HUB_INBOUND_SMTP_PORT": "2525",
+}
+
+
 @app.command()
 def demo(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
@@ -90,6 +107,8 @@ def demo(
     """Everything in one process on a SQLite file, with demo data and logins."""
     os.environ["HUB_DEMO"] = "1"
     os.environ.setdefault("HUB_PUBLIC_URL", f"http://{host}:{port}")
+    for name, value in DEMO_CHANNELS.items():
+        os.environ.setdefault(name, value)
     from hub.settings import get_settings
 
     get_settings.cache_clear()

@@ -25,7 +25,7 @@ from hub.intake.service import (
 )
 from hub.models import Case, Reporter, Structure, Supporter
 from hub.outbox.service import queue_notice, queued_ids
-from hub.petition import KindHint, Petition
+from hub.petition import Channel, KindHint, Petition
 from hub.state import HubState
 from workflows.lifecycle import OPEN_STATUSES
 
@@ -296,3 +296,20 @@ _HANDLERS = {
     Command.start: _start,
     Command.support: _support,
 }
+
+
+async def set_language(state: HubState, channel: str, sender: str, language: str) -> bool:
+    """A citizen chose their language (e.g. Telegram /start); later notices use it."""
+    from hub.notices import LANGUAGES
+
+    if language not in (*LANGUAGES, "aeb"):
+        return False
+    petition = Petition(channel=Channel(channel), external_id="", text="", sender=sender)
+    async with state.sessions() as session:
+        reporter = await find_or_create_reporter(session, petition, state.vault)
+        if reporter is None:
+            return False
+        reporter.language = language
+        session.add(reporter)
+        await session.commit()
+    return True

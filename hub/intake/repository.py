@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from hub.models import Case, InboundReceipt, Message, Reporter, Structure
-from workflows.lifecycle import AWAITING_CITIZEN, JOINABLE_STATUSES
+from workflows.lifecycle import AWAITING_CITIZEN, JOINABLE_STATUSES, OPEN_STATUSES
 
 
 async def claim_receipt(
@@ -107,6 +109,22 @@ async def case_awaiting_reporter(session: AsyncSession, reporter_id: int) -> Cas
             select(Case)
             .where(col(Case.reporter_id) == reporter_id, col(Case.status) == AWAITING_CITIZEN)
             .order_by(col(Case.updated_at).desc())
+            .limit(1)
+            .with_for_update()
+        )
+    ).first()
+
+
+async def latest_open_case(session: AsyncSession, reporter_id: int, since: datetime) -> Case | None:
+    return (
+        await session.scalars(
+            select(Case)
+            .where(
+                col(Case.reporter_id) == reporter_id,
+                col(Case.status).in_(OPEN_STATUSES),
+                col(Case.received_at) >= since,
+            )
+            .order_by(col(Case.received_at).desc())
             .limit(1)
             .with_for_update()
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +29,7 @@ from workflows.routing import route
 from workflows.taxonomy import CORRUPTION_REPORT, category_for_kind_hint, kind_for_category
 
 REPLY_CHANNELS = {Channel.sms, Channel.telegram, Channel.email}
+MEDIA_JOIN_WINDOW = timedelta(hours=24)
 
 
 class IdempotencyConflict(Exception):
@@ -83,6 +85,7 @@ async def accept(
         _queue_acknowledgement(session, case, message, petition, reporter, pin, ctx.vault)
     else:
         append_event(session, case, "citizen_replied", ctx.actor, {"message_id": message.id})
+        _add_location(session, case, petition, ctx.actor)
         _citizen_answered(session, case, petition, ctx.actor)
     receipt = await session.get(InboundReceipt, receipt_id)
     assert receipt is not None
@@ -170,7 +173,26 @@ async def _case_to_join(
         )
         if case:
             return case
+    if _only_media(petition):
+        # A photo or a shared location sent right after a text belongs to that case.
+        since = petition.received_at - MEDIA_JOIN_WINDOW
+        case = await repo.latest_open_case(session, reporter.id, since)
+        if case:
+            return case
     return await repo.case_awaiting_reporter(session, reporter.id)
+
+
+def _add_location(session: AsyncSession, case: Case, petition: Petition, actor: str) -> None:
+    where = petition.location
+    if where.latitude is None or case.latitude is not None:
+        return
+    case.latitude, case.longitude = where.latitude, where.longitude
+    append_event(session, case, "location_added", actor, {})
+
+
+def _only_media(petition: Petition) -> bool:
+    located = petition.location.latitude is not None
+    return not petition.text.strip() and (bool(petition.attachments) or located)
 
 
 async def _open_case(
