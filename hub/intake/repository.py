@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from hub.models import Case, InboundReceipt, Message, Reporter, Structure
-from workflows.lifecycle import AWAITING_CITIZEN, JOINABLE_STATUSES, OPEN_STATUSES
+from workflows.lifecycle import AWAITING_CITIZEN, JOINABLE_STATUSES, OPEN_STATUSES, RESOLVED
 
 
 async def claim_receipt(
@@ -125,6 +125,24 @@ async def latest_open_case(session: AsyncSession, reporter_id: int, since: datet
                 col(Case.received_at) >= since,
             )
             .order_by(col(Case.received_at).desc())
+            .limit(1)
+            .with_for_update()
+        )
+    ).first()
+
+
+async def recently_resolved_case(
+    session: AsyncSession, reporter_id: int, since: datetime
+) -> Case | None:
+    return (
+        await session.scalars(
+            select(Case)
+            .where(
+                col(Case.reporter_id) == reporter_id,
+                col(Case.status) == RESOLVED,
+                col(Case.resolved_at) >= since,
+            )
+            .order_by(col(Case.resolved_at).desc())
             .limit(1)
             .with_for_update()
         )

@@ -173,6 +173,11 @@ async def _case_to_join(
         )
         if case:
             return case
+    if lifecycle.disputes_resolution(petition.text):
+        since = petition.received_at - timedelta(days=deadlines.REOPEN_WINDOW_DAYS)
+        case = await repo.recently_resolved_case(session, reporter.id, since)
+        if case:
+            return case
     if _only_media(petition):
         # A photo or a shared location sent right after a text belongs to that case.
         since = petition.received_at - MEDIA_JOIN_WINDOW

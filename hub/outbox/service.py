@@ -67,6 +67,8 @@ def queue_notice(
         dedupe_key=dedupe_key[:200],
     )
     session.add(item)
+    # Held here until the caller commits; then `queued_ids` tells the jobs what to send.
+    session.info.setdefault("outbox", []).append(item)
     if case is not None:
         append_event(
             session, case, "notice_queued", "system", {"notice": notice, "channel": channel}
@@ -192,6 +194,7 @@ async def _record_sent(state: HubState, item_id: int, outbound: Outbound, sent: 
         item = await repo.load(session, item_id)
         assert item is not None
         case = await repo.case(session, item.case_id)
+        shown = _masked_text(item, outbound)  # before the secrets are wiped
         payload = json.loads(item.payload)
         payload["secret_params"] = {}
         item.payload = json.dumps(payload, ensure_ascii=False)
@@ -203,7 +206,7 @@ async def _record_sent(state: HubState, item_id: int, outbound: Outbound, sent: 
                 case_id=case.id,  # type: ignore[arg-type]
                 direction=Direction.outbound.value,
                 channel=item.channel,
-                body=_masked_text(item, outbound),
+                body=shown,
                 language=payload.get("language"),
                 for_citizen=True,
             )
