@@ -23,6 +23,7 @@ from hub.cases.endpoints import router as cases_router
 from hub.intake.service import IdempotencyConflict
 from hub.jobs import make_jobs
 from hub.middleware import BodySizeLimit, SecurityHeaders
+from hub.routing.endpoints import router as routing_router
 from hub.settings import Settings, get_settings
 from hub.state import HubState
 from hub.tracking.endpoints import router as tracking_router
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         auth_router,
         cases_router,
+        routing_router,
         tracking_router,
         web_router,
         sms_router,

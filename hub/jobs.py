@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -21,21 +21,15 @@ log = logging.getLogger("hub.jobs")
 
 SWEEP_SECONDS = 30
 
-Periodic = Callable[["HubState"], Awaitable[Any]]
-
 
 async def sweep(state: HubState) -> None:
     """What runs on every beat: due outbox items, abandoned sends, deadlines."""
+    from hub.deadlines.service import tick
     from hub.outbox.service import deliver_due, sweep_abandoned
 
     await sweep_abandoned(state)
+    await tick(state)
     await deliver_due(state)
-    for task in PERIODIC:
-        await task(state)
-
-
-# Periodic work other areas register (the deadline tick): called on every sweep.
-PERIODIC: list[Periodic] = []
 
 
 class Jobs(Protocol):

@@ -272,7 +272,9 @@ class Supporter(SQLModel, table=True):
     """A citizen who co-signs a case or was merged into it as a duplicate."""
 
     __tablename__ = "supporters"
-    __table_args__ = (sa.UniqueConstraint("case_id", "reporter_id", name="uq_supporters_case_reporter"),)
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "reporter_id", name="uq_supporters_case_reporter"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
@@ -317,6 +319,7 @@ class DeadlinePolicy(SQLModel, table=True):
     escalation_grace_days: int = 2
     restart_on_transfer: bool = False
     reopen_window_days: int = 15
+    working_days: bool = True  # False: calendar days (legal limits such as 3 months)
 
 
 class DayOff(SQLModel, table=True):
@@ -334,7 +337,9 @@ class TriageTerm(SQLModel, table=True):
     """A keyword of a category's lexicon, editable by administrators."""
 
     __tablename__ = "triage_terms"
-    __table_args__ = (sa.UniqueConstraint("category", "term", name="uq_triage_terms_category_term"),)
+    __table_args__ = (
+        sa.UniqueConstraint("category", "term", name="uq_triage_terms_category_term"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     category: str = Field(max_length=40, index=True)

@@ -65,6 +65,31 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "fr": "{reference} : {status_label}. {text}",
         "en": "{reference}: {status_label}. {text}",
     },
+    # Staff notices (e-mail); Derja speakers on staff read Arabic.
+    "staff_reminder": {
+        "ar": "تذكير: {count} شكاية يقترب أجلها: {references}. {url}/dashboard",
+        "aeb-latn": "Tadhkir: {count} chkeya ajalha 9rib: {references}. {url}/dashboard",
+        "fr": "Rappel : {count} demande(s) arrivent à échéance : {references}. {url}/dashboard",
+        "en": "Reminder: {count} case(s) nearing their deadline: {references}. {url}/dashboard",
+    },
+    "staff_overdue": {
+        "ar": "تجاوز الأجل: {count} شكاية: {references}. {url}/dashboard",
+        "aeb-latn": "Fet el ajal: {count} chkeya: {references}. {url}/dashboard",
+        "fr": "En retard : {count} demande(s) : {references}. {url}/dashboard",
+        "en": "Overdue: {count} case(s): {references}. {url}/dashboard",
+    },
+    "staff_escalated": {
+        "ar": "تصعيد: {count} شكاية رفعت إلى المستوى الأعلى: {references}. {url}/dashboard",
+        "aeb-latn": "Tas3id: {count} chkeya tla3et lel mostawa el a3la: {references}. {url}/dashboard",
+        "fr": "Escalade : {count} demande(s) transmises au niveau supérieur : {references}. {url}/dashboard",
+        "en": "Escalated: {count} case(s) moved up the hierarchy: {references}. {url}/dashboard",
+    },
+    "staff_petition": {
+        "ar": "عريضة: {reference} بلغت {count} مساندا. {url}/dashboard",
+        "aeb-latn": "3ari4a: {reference} wslet {count} msanned. {url}/dashboard",
+        "fr": "Pétition : {reference} a atteint {count} soutiens. {url}/dashboard",
+        "en": "Petition: {reference} has reached {count} supporters. {url}/dashboard",
+    },
 }
 
 STATUS_LABELS: dict[str, dict[str, str]] = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from hub.models import Category, Structure
+from hub.models import Category, RoutingRule, Structure
+from workflows.routing import DEFAULT_RULES
 from workflows.taxonomy import CATEGORIES, STRUCTURES
 
 
@@ -16,6 +17,7 @@ async def ensure_defaults(session: AsyncSession) -> None:
         if definition.code not in existing:
             row = Structure(
                 code=definition.code,
+                aliases="\n".join(definition.aliases),
                 level=definition.level,
                 name_ar=definition.name_ar,
                 name_fr=definition.name_fr,
@@ -42,7 +44,25 @@ async def ensure_defaults(session: AsyncSession) -> None:
                     position=position,
                 )
             )
+    await _default_rules(session, existing)
     await session.commit()
+
+
+async def _default_rules(session: AsyncSession, structures: dict[str, Structure]) -> None:
+    """The shipped rules, written once into an empty rule table."""
+    if (await session.scalars(select(RoutingRule).limit(1))).first() is not None:
+        return
+    for position, rule in enumerate(DEFAULT_RULES):
+        session.add(
+            RoutingRule(
+                position=position,
+                name=rule.name,
+                category=rule.category,
+                kind=rule.kind,
+                keywords="\n".join(rule.keywords),
+                structure_id=_id(structures[rule.structure]),
+            )
+        )
 
 
 def _id(structure: Structure) -> int:

@@ -64,6 +64,7 @@ class StructureDef:
     name_ar: str
     name_fr: str
     name_en: str
+    aliases: tuple[str, ...] = ()
 
 
 STRUCTURES: tuple[StructureDef, ...] = (
@@ -74,6 +75,7 @@ STRUCTURES: tuple[StructureDef, ...] = (
         "مكتب العلاقات مع المواطن المركزي",
         "Bureau central des relations avec le citoyen",
         "Central bureau of relations with citizens",
+        aliases=("bureau central", "مكتب العلاقات مع المواطن"),
     ),
     StructureDef(
         "anti-corruption-cell",
@@ -82,6 +84,7 @@ STRUCTURES: tuple[StructureDef, ...] = (
         "خلية الحوكمة ومكافحة الفساد",
         "Cellule de gouvernance et de lutte contre la corruption",
         "Governance and anti-corruption cell",
+        aliases=("cellule anti-corruption", "خلية مكافحة الفساد"),
     ),
     StructureDef(
         "kef-municipality",
@@ -90,6 +93,18 @@ STRUCTURES: tuple[StructureDef, ...] = (
         "بلدية الكاف",
         "Municipalité du Kef",
         "El Kef municipality",
+        aliases=(
+            "municipalité",
+            "municipalite",
+            "mairie",
+            "baladia",
+            "beladia",
+            "البلدية",
+            "بلدية",
+            "municipality",
+            "town hall",
+            "el baladiya",
+        ),
     ),
     StructureDef(
         "sonede-kef",
@@ -98,6 +113,7 @@ STRUCTURES: tuple[StructureDef, ...] = (
         "الشركة الوطنية لاستغلال وتوزيع المياه بالكاف",
         "SONEDE district du Kef",
         "SONEDE El Kef district (water)",
+        aliases=("SONEDE", "الصوناد", "صوناد", "الشركة الوطنية لاستغلال وتوزيع المياه", "sonede"),
     ),
     StructureDef(
         "steg-kef",
@@ -106,6 +122,7 @@ STRUCTURES: tuple[StructureDef, ...] = (
         "الشركة التونسية للكهرباء والغاز بالكاف",
         "STEG district du Kef",
         "STEG El Kef district (electricity and gas)",
+        aliases=("STEG", "الستاغ", "ستاغ", "الشركة التونسية للكهرباء والغاز", "steg"),
     ),
     StructureDef(
         "onas-kef",
@@ -114,6 +131,7 @@ STRUCTURES: tuple[StructureDef, ...] = (
         "الديوان الوطني للتطهير بالكاف",
         "ONAS Le Kef",
         "ONAS El Kef (sanitation)",
+        aliases=("ONAS", "الأوناس", "اوناس", "الديوان الوطني للتطهير"),
     ),
     StructureDef(
         "equipment-kef",
@@ -122,6 +140,7 @@ STRUCTURES: tuple[StructureDef, ...] = (
         "الإدارة الجهوية للتجهيز بالكاف",
         "Direction régionale de l'équipement du Kef",
         "Regional directorate of equipment",
+        aliases=("équipement", "equipement", "التجهيز", "direction de l'équipement"),
     ),
     StructureDef(
         "health-kef",
@@ -130,6 +149,17 @@ STRUCTURES: tuple[StructureDef, ...] = (
         "الإدارة الجهوية للصحة بالكاف",
         "Direction régionale de la santé du Kef",
         "Regional directorate of health",
+        aliases=(
+            "hôpital",
+            "hopital",
+            "santé",
+            "المستشفى",
+            "مستشفى",
+            "الصحة",
+            "sbitar",
+            "dispensaire",
+            "hospital",
+        ),
     ),
     StructureDef(
         "education-kef",
@@ -138,6 +168,18 @@ STRUCTURES: tuple[StructureDef, ...] = (
         "المندوبية الجهوية للتربية بالكاف",
         "Commissariat régional à l'éducation du Kef",
         "Regional commissariat for education",
+        aliases=(
+            "école",
+            "ecole",
+            "lycée",
+            "lycee",
+            "المدرسة",
+            "مدرسة",
+            "التربية",
+            "المعهد",
+            "madrsa",
+            "school",
+        ),
     ),
     StructureDef(
         "transport-kef",
@@ -146,6 +188,7 @@ STRUCTURES: tuple[StructureDef, ...] = (
         "الشركة الجهوية للنقل بالكاف",
         "Société régionale de transport du Kef",
         "Regional transport company of El Kef",
+        aliases=("SRT", "الشركة الجهوية للنقل", "الحافلة", "bus"),
     ),
 )
 STRUCTURE_CODES = tuple(s.code for s in STRUCTURES)

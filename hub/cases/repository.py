@@ -23,7 +23,8 @@ def visible_to(user: User) -> ColumnElement[bool]:
         case Role.officer:
             if user.structure_id is None:
                 return false()
-            return and_(col(Case.structure_id) == user.structure_id, not_sealed)
+            hidden = col(Case.hidden_from).contains(f"|{user.structure_id}|")
+            return and_(col(Case.structure_id) == user.structure_id, not_sealed, ~hidden)
         case Role.clerk:
             return and_(col(Case.created_by_id) == user.id, not_sealed)
     return false()

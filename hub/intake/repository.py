@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import or_
@@ -151,3 +152,7 @@ async def recently_resolved_case(
 
 async def structure_by_code(session: AsyncSession, code: str) -> Structure:
     return (await session.scalars(select(Structure).where(col(Structure.code) == code))).one()
+
+
+async def structures_by_codes(session: AsyncSession, codes: set[str]) -> Sequence[Structure]:
+    return (await session.scalars(select(Structure).where(col(Structure.code).in_(codes)))).all()

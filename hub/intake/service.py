@@ -18,14 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import attachments as files
 from hub.audit import append_event
 from hub.contacts import normalise_email, normalise_phone
+from hub.deadlines.service import rules as deadline_rules
+from hub.deadlines.service import start_clock
 from hub.intake import repository as repo
 from hub.models import Attachment, Case, Direction, InboundReceipt, Message, Reporter, utcnow
 from hub.outbox.service import queue_notice
 from hub.petition import Channel, Petition
 from hub.privacy import Vault, new_pin
 from hub.references import new_reference, normalise_reference
+from hub.routing.service import route_case, structures_named_in
 from workflows import deadlines, lifecycle
-from workflows.routing import route
+from workflows.routing import Facts
 from workflows.taxonomy import CORRUPTION_REPORT, category_for_kind_hint, kind_for_category
 
 REPLY_CHANNELS = {Channel.sms, Channel.telegram, Channel.email}
@@ -205,7 +208,16 @@ async def _open_case(
 ) -> tuple[Case, str]:
     category = category_for_kind_hint(petition.category_hint, petition.kind_hint)
     kind = kind_for_category(category, petition.kind_hint)
-    structure = await repo.structure_by_code(session, route(category, kind))
+    facts = Facts(
+        category,
+        kind,
+        petition.text,
+        petition.location.governorate,
+        petition.location.municipality,
+        petition.channel.value,
+    )
+    decision = await route_case(session, facts)
+    structure = await repo.structure_by_code(session, decision.structure)
     received = petition.received_at
     pin = new_pin()
     case = Case(
@@ -227,17 +239,31 @@ async def _open_case(
         longitude=petition.location.longitude,
         summary=" ".join(petition.text.split())[:200],
         received_at=received,
-        first_response_due_at=deadlines.first_response_due(category, received),
-        due_at=deadlines.resolution_due(category, received),
     )
-    case.next_deadline_at = case.first_response_due_at
+    current = await deadline_rules(session)
+    start_clock(case, current.policy(category, structure.code), current.calendar, received)
+    if case.sealed:
+        case.hidden_from = await _hidden_from(session, petition.text)
     await _insert_with_unique_reference(session, case, ctx)
     case.pin_hash = ctx.vault.pin_hash(case.reference, pin)
     append_event(session, case, "received", ctx.actor, {"channel": case.channel, "kind": kind})
     append_event(
-        session, case, "routed", "system", {"structure": structure.code, "category": category}
+        session,
+        case,
+        "routed",
+        "system",
+        {"structure": structure.code, "category": category, "by": decision.reason},
     )
     return case, pin
+
+
+async def _hidden_from(session: AsyncSession, text: str) -> str:
+    """A corruption report stays hidden from every structure it names, wherever it goes."""
+    named = await structures_named_in(session, text)
+    if not named:
+        return ""
+    ids = [s.id for s in await repo.structures_by_codes(session, named) if s.id is not None]
+    return "|" + "|".join(str(i) for i in sorted(ids)) + "|"
 
 
 async def _insert_with_unique_reference(

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from channels.base import Outbound, PermanentFailure, Sent, TemporaryFailure
 from hub import notices
 from hub.audit import append_event
-from hub.models import Case, Direction, Message, OutboxItem, Reporter, utcnow
+from hub.models import Case, Direction, Message, OutboxItem, Reporter, User, utcnow
 from hub.outbox import repository as repo
 from hub.privacy import Vault
 
@@ -73,6 +73,27 @@ def queue_notice(
         append_event(
             session, case, "notice_queued", "system", {"notice": notice, "channel": channel}
         )
+    return item
+
+
+def queue_staff_notice(
+    session: AsyncSession,
+    *,
+    user: User,
+    notice: str,
+    params: dict[str, Any],
+    dedupe_key: str,
+) -> OutboxItem:
+    """Tell a staff member by e-mail (reminders, overdue work, escalations)."""
+    payload = {"notice": notice, "language": user.language, "user_id": user.id, "params": params}
+    item = OutboxItem(
+        channel="email",
+        purpose=notice,
+        payload=json.dumps(payload, ensure_ascii=False),
+        dedupe_key=dedupe_key[:200],
+    )
+    session.add(item)
+    session.info.setdefault("outbox", []).append(item)
     return item
 
 
@@ -147,6 +168,8 @@ async def _compose(
     session: AsyncSession, state: HubState, item: OutboxItem
 ) -> tuple[Outbound | None, str]:
     payload = json.loads(item.payload)
+    if payload.get("user_id"):
+        return await _compose_for_staff(session, state, item, payload)
     reporter = await repo.reporter(session, payload.get("reporter_id"))
     if reporter is None:
         return None, "no reporter to send to"
@@ -174,6 +197,23 @@ async def _compose(
         ),
         "",
     )
+
+
+async def _compose_for_staff(
+    session: AsyncSession, state: HubState, item: OutboxItem, payload: dict[str, Any]
+) -> tuple[Outbound | None, str]:
+    user = await session.get(User, payload["user_id"])
+    if user is None or not user.is_active:
+        return None, "the staff member no longer exists"
+    params = dict(payload.get("params", {}))
+    params.setdefault("url", state.settings.public_url)
+    text = notices.render(payload["notice"], payload.get("language"), params)
+    return Outbound(
+        to=user.email,
+        text=text,
+        subject=text.split("\n", 1)[0][:120],
+        idempotency_key=f"outbox-{item.id}",
+    ), ""
 
 
 def _masked_text(item: OutboxItem, outbound: Outbound) -> str:
