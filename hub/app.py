@@ -20,6 +20,7 @@ from channels.telegram import router as telegram_router
 from hub.attachments import AttachmentRejected
 from hub.auth.endpoints import router as auth_router
 from hub.cases.endpoints import router as cases_router
+from hub.deadlines.endpoints import router as deadlines_router
 from hub.intake.service import IdempotencyConflict
 from hub.jobs import make_jobs
 from hub.middleware import BodySizeLimit, SecurityHeaders
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_router,
         cases_router,
         routing_router,
+        deadlines_router,
         tracking_router,
         web_router,
         sms_router,

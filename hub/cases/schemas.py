@@ -143,3 +143,34 @@ class CaseFilters(BaseModel):
     @classmethod
     def _category(cls, value: str | None) -> str | None:
         return CaseCreate._known_category(value)
+
+
+class ActionIn(BaseModel):
+    """Details of a staff action; which fields matter depends on the action."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str | None = Field(default=None, max_length=2000, description="Shown to the citizen")
+    officer: str | None = Field(default=None, max_length=254, description="assign: officer e-mail")
+    structure: str | None = Field(
+        default=None, max_length=64, description="transfer: structure code"
+    )
+    into: str | None = Field(default=None, max_length=24, description="merge: reference kept")
+    category: str | None = Field(default=None, max_length=40, description="reclassify: category")
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str | None) -> str | None:
+        return CaseCreate._known_category(value)
+
+
+class TextIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class DuplicateOut(BaseModel):
+    reference: str
+    status: str
+    similarity: float
+    summary: str

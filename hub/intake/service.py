@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import attachments as files
 from hub.audit import append_event
+from hub.cases.duplicates import likely_duplicates
 from hub.contacts import normalise_email, normalise_phone
 from hub.deadlines.service import rules as deadline_rules
 from hub.deadlines.service import start_clock
@@ -86,6 +87,7 @@ async def accept(
     message = await _add_inbound_message(session, case, petition, ctx)
     if created:
         _queue_acknowledgement(session, case, message, petition, reporter, pin, ctx.vault)
+        await _offer_duplicates(session, case)
     else:
         append_event(session, case, "citizen_replied", ctx.actor, {"message_id": message.id})
         _add_location(session, case, petition, ctx.actor)
@@ -318,6 +320,14 @@ async def _add_inbound_message(
             {"attachment_id": row.id, "sha256": stored.sha256, "content_type": stored.content_type},
         )
     return message
+
+
+async def _offer_duplicates(session: AsyncSession, case: Case) -> None:
+    """Staff see likely duplicates on the case; merging them stays a person's decision."""
+    found = await likely_duplicates(session, None, case)
+    if found:
+        references = [other.reference for other, _ in found]
+        append_event(session, case, "likely_duplicates", "system", {"references": references})
 
 
 def _provider_id(petition: Petition) -> str | None:

@@ -1,0 +1,44 @@
+"""Likely duplicates: open cases of the same category and place with similar text."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rapidfuzz import fuzz
+from sqlalchemy import true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from hub.cases.repository import visible_to
+from hub.models import Case, User
+from workflows.lifecycle import OPEN_STATUSES
+
+SIMILAR = 70.0
+WINDOW = timedelta(days=90)
+CANDIDATES = 300
+
+
+async def likely_duplicates(
+    session: AsyncSession, user: User | None, case: Case
+) -> list[tuple[Case, float]]:
+    """Similar open cases; with a user, only those that user may see."""
+    query = (
+        select(Case)
+        .where(
+            visible_to(user) if user is not None else true(),
+            col(Case.id) != case.id,
+            col(Case.category) == case.category,
+            col(Case.sealed) == case.sealed,
+            col(Case.status).in_(OPEN_STATUSES),
+            col(Case.received_at) >= case.received_at - WINDOW,
+        )
+        .order_by(col(Case.received_at).desc())
+        .limit(CANDIDATES)
+    )
+    if case.municipality:
+        query = query.where(col(Case.municipality) == case.municipality)
+    scored = [
+        (other, float(fuzz.token_set_ratio(case.summary, other.summary)))
+        for other in (await session.scalars(query)).all()
+    ]
+    return sorted((s for s in scored if s[1] >= SIMILAR), key=lambda s: -s[1])[:10]
