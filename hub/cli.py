@@ -154,7 +154,7 @@ def worker() -> None:
     if not settings.redis_url:
         typer.echo("HUB_REDIS_URL is not set: jobs run inside `hub serve` instead", err=True)
         raise typer.Exit(2)
-    run_worker(worker_settings(settings.redis_url))
+    run_worker(worker_settings(settings))
 
 
 simulate_app = typer.Typer(help="Try a channel without a provider account.", no_args_is_help=True)
@@ -164,11 +164,111 @@ app.add_typer(telegram_app, name="telegram")
 
 # --- simulate sms (channel work) ---
 
+
+@simulate_app.command("sms")
+def simulate_sms(
+    sender: Annotated[str, typer.Option("--from", help="The citizen's phone number")],
+    text: Annotated[str, typer.Option(help="What the citizen writes")] = "",
+    url: Annotated[str, typer.Option(help="The running hub")] = "http://127.0.0.1:8000",
+    sid: Annotated[
+        str | None, typer.Option(help="Twilio's MessageSid; send one twice to see a retry")
+    ] = None,
+    media: Annotated[
+        list[str] | None, typer.Option(help="A photo or PDF file to send as MMS (repeatable)")
+    ] = None,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for the hub's SMS back")] = 10.0,
+) -> None:
+    """Text a running hub as a citizen, through a local stand-in for Twilio."""
+    from channels.sms.simulate import SimulationError, citizen_sms, simulator_config
+    from channels.sms.simulate import simulate_sms as run
+    from hub.settings import Settings
+
+    # Only the Twilio values are read, so no secret key is needed here.
+    config = simulator_config(Settings(demo=True), DEMO_CHANNELS)
+    try:
+        sms = citizen_sms(sender, text, sid, media or [])
+        code = asyncio.run(run(config, url, sms, wait, typer.echo))
+    except SimulationError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)
+
+
 # --- simulate telegram (channel work) ---
+
+
+@simulate_app.command("telegram")
+def simulate_telegram(
+    text: Annotated[str, typer.Option(help="What the citizen types: a complaint, /status REF…")],
+    chat: Annotated[int, typer.Option(help="The citizen's Telegram chat id")] = 7001,
+    url: Annotated[str, typer.Option(help="The running hub")] = "http://127.0.0.1:8000",
+    reply_to: Annotated[
+        int | None, typer.Option(help="Id of the bot's message this answers (joins its case)")
+    ] = None,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for the bot's answers")] = 10.0,
+) -> None:
+    """Message a running hub as a Telegram citizen, through a local stand-in for the Bot API."""
+    from channels.telegram.simulator import simulate, simulator_config
+
+    config = simulator_config(DEMO_CHANNELS)
+    raise typer.Exit(simulate(config, url, chat, text, reply_to, wait, typer.echo))
+
 
 # --- telegram set-webhook (channel work) ---
 
+
+@telegram_app.command("set-webhook")
+def telegram_set_webhook() -> None:
+    """Register HUB_PUBLIC_URL/channels/telegram with Telegram, with the secret token."""
+    from telegram.error import TelegramError
+
+    from channels.telegram.bot import ALLOWED_UPDATES, explain, register_webhook
+
+    settings = _settings()
+    if settings.channel_status()["telegram"] != "on":
+        typer.echo("set HUB_TELEGRAM_TOKEN and HUB_TELEGRAM_SECRET first", err=True)
+        raise typer.Exit(2)
+    try:
+        url = asyncio.run(register_webhook(settings))
+    except TelegramError as exc:
+        typer.echo(f"the webhook was not set: {explain(exc)}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"webhook set: {url} (updates: {', '.join(ALLOWED_UPDATES)})")
+
+
 # --- simulate email (channel work) ---
+
+
+@simulate_app.command("email")
+def simulate_email(
+    sender: Annotated[str, typer.Option("--from", help="The citizen's e-mail address")],
+    text: Annotated[str, typer.Option(help="The mail's text")],
+    subject: Annotated[str | None, typer.Option(help="The mail's subject")] = None,
+    to: Annotated[str, typer.Option(help="The hub's address")] = DEMO_CHANNELS["HUB_MAIL_FROM"],
+    host: Annotated[str, typer.Option(help="The hub's inbound SMTP listener")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Its port (HUB_INBOUND_SMTP_PORT)")] = 2525,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for the hub's reply")] = 10,
+    relay_port: Annotated[
+        int, typer.Option(help="Where this stands in for the hub's outbound relay")
+    ] = 8025,
+) -> None:
+    """Send a real e-mail to a running hub and show the mail it sends back."""
+    from channels.email.simulate import simulate_email as run
+
+    status = asyncio.run(
+        run(
+            sender=sender,
+            text=text,
+            subject=subject,
+            to=to,
+            host=host,
+            port=port,
+            wait=wait,
+            relay_port=relay_port,
+            echo=typer.echo,
+        )
+    )
+    raise typer.Exit(status)
 
 
 @users_app.command("create")

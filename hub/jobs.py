@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from hub.settings import Settings
     from hub.state import HubState
 
 
@@ -117,17 +118,6 @@ def make_jobs(state: HubState) -> Jobs:
 # ------------------------------------------------------------------ arq worker
 
 
-async def _startup(ctx: dict[str, Any]) -> None:
-    from hub.settings import get_settings
-    from hub.state import HubState
-
-    ctx["state"] = HubState.build(get_settings())
-
-
-async def _shutdown(ctx: dict[str, Any]) -> None:
-    await ctx["state"].engine.dispose()
-
-
 async def deliver_outbox_item(ctx: dict[str, Any], item_id: int) -> str:
     from hub.outbox.service import deliver
 
@@ -138,17 +128,33 @@ async def sweep_job(ctx: dict[str, Any]) -> None:
     await sweep(ctx["state"])
 
 
-def worker_settings(redis_url: str) -> dict[str, Any]:
+def worker_settings(
+    settings: Settings, prepare: Callable[[HubState], None] | None = None
+) -> dict[str, Any]:
+    """arq's worker settings; `prepare` lets a caller adjust the state the jobs use."""
     from arq import cron
     from arq.connections import RedisSettings
+
+    assert settings.redis_url, "the arq worker needs HUB_REDIS_URL"
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        from hub.state import HubState
+
+        state = HubState.build(settings)
+        if prepare is not None:
+            prepare(state)
+        ctx["state"] = state
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        await ctx["state"].engine.dispose()
 
     return {
         "functions": [deliver_outbox_item],
         # unique: with several workers, each beat runs once
         "cron_jobs": [cron(sweep_job, second={0, 30}, unique=True, run_at_startup=True)],
-        "on_startup": _startup,
-        "on_shutdown": _shutdown,
-        "redis_settings": RedisSettings.from_dsn(redis_url),
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "max_tries": 3,
         "job_timeout": 120,
     }
