@@ -15,7 +15,6 @@ from sqlmodel import col, select
 from hub.audit import append_event
 from hub.deadlines.service import rules as deadline_rules
 from hub.deadlines.service import schedule, start_clock
-from hub.intake.conversation import add_supporter
 from hub.models import (
     Case,
     Direction,
@@ -29,6 +28,7 @@ from hub.models import (
     utcnow,
 )
 from hub.outbox.service import queue_notice
+from hub.petitions import add_supporter
 from hub.routing.service import route_case, structures_named_in
 from workflows import lifecycle
 from workflows.routing import ANTI_CORRUPTION_CELL, Facts
@@ -50,6 +50,7 @@ class ActionDetails:
     structure: str | None = None  # transfer target
     into: str | None = None  # merge target reference
     category: str | None = None  # reclassification
+    flag_at: int | None = None  # supporters that flag a petition to supervisors
 
 
 async def act(
@@ -203,7 +204,7 @@ async def _merge(
     for reporter_id in backers:
         reporter = await session.get(Reporter, reporter_id) if reporter_id else None
         if reporter is not None:
-            await add_supporter(session, target, reporter, case.channel)
+            await add_supporter(session, target, reporter, case.channel, details.flag_at)
     append_event(session, target, "merged_in", f"user:{user.id}", {"duplicate": case.reference})
     return f"→ {target.reference}"
 

@@ -115,7 +115,13 @@ async def take_action(
     case = await _visible_case(session, user, state, reference)
     try:
         await actions.act(
-            session, user, case, action, actions.ActionDetails(**details.model_dump())
+            session,
+            user,
+            case,
+            action,
+            actions.ActionDetails(
+                **details.model_dump(), flag_at=state.settings.petition_flag_threshold
+            ),
         )
     except lifecycle.IllegalTransition as exc:
         raise HTTPException(

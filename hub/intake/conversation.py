@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from hub.audit import append_event
 from hub.commands import Command, ParsedCommand, parse_command
 from hub.intake import repository as repo
 from hub.intake.service import (
@@ -23,9 +22,10 @@ from hub.intake.service import (
     accept,
     find_or_create_reporter,
 )
-from hub.models import Case, Reporter, Structure, Supporter
+from hub.models import Case, Reporter, Structure
 from hub.outbox.service import queue_notice, queued_ids
 from hub.petition import Channel, KindHint, Petition
+from hub.petitions import add_supporter
 from hub.state import HubState
 from workflows.lifecycle import OPEN_STATUSES
 
@@ -230,7 +230,9 @@ async def _support(
     if case is None or case.sealed or case.status not in OPEN_STATUSES:
         _notify(session, None, petition, reporter, "not_found", key, {})
         return None
-    await add_supporter(session, case, reporter, petition.channel.value)
+    await add_supporter(
+        session, case, reporter, petition.channel.value, state.settings.petition_flag_threshold
+    )
     _notify(
         session,
         case,
@@ -241,29 +243,6 @@ async def _support(
         {"reference": case.reference, "count": case.supporters_count},
     )
     return case.reference
-
-
-async def add_supporter(
-    session: AsyncSession, case: Case, reporter: Reporter, channel: str
-) -> bool:
-    """Count a co-signer once; the reporter of the case does not co-sign their own case."""
-    if reporter.id is None or reporter.id == case.reporter_id:
-        return False
-    query = select(Supporter).where(
-        col(Supporter.case_id) == case.id, col(Supporter.reporter_id) == reporter.id
-    )
-    if (await session.scalars(query)).first() is not None:
-        return False
-    session.add(Supporter(case_id=case.id, reporter_id=reporter.id, channel=channel))  # type: ignore[arg-type]
-    case.supporters_count += 1
-    append_event(
-        session,
-        case,
-        "supporter_added",
-        "citizen",
-        {"channel": channel, "count": case.supporters_count},
-    )
-    return True
 
 
 def _notify(

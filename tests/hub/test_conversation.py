@@ -154,3 +154,17 @@ async def test_photo_without_text_joins_the_open_case(state: HubState) -> None:
         state, petition(text="", attachments=(Attachment("p.png", "image/png", png_bytes()),))
     )
     assert photo.outcome == "joined" and photo.reference == opened.reference
+
+
+async def test_petition_passing_the_threshold_is_flagged_to_supervisors(state: HubState) -> None:
+    from hub.users import create_user
+
+    async with state.sessions() as session:
+        await create_user(session, "sup@kef.tn", "correct horse battery", "supervisor", "central-bureau")
+    state.settings = state.settings.model_copy(update={"petition_flag_threshold": 3})
+    opened = await receive(state, petition())
+    for n in range(4):
+        await receive(state, petition(sender=f"+2165100{n:04d}", text=f"SUPPORT {opened.reference}"))
+    async with state.sessions() as session:
+        flags = (await session.scalars(select(OutboxItem).where(OutboxItem.purpose == "staff_petition"))).all()
+    assert len(flags) == 1  # flagged once, when the count reached 3
