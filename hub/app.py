@@ -24,9 +24,13 @@ from hub.deadlines.endpoints import router as deadlines_router
 from hub.intake.service import IdempotencyConflict
 from hub.jobs import make_jobs
 from hub.middleware import BodySizeLimit, SecurityHeaders
+from hub.open311.endpoints import Open311Error, open311_error_handler
+from hub.open311.endpoints import keys_router as open311_keys_router
+from hub.open311.endpoints import router as open311_router
 from hub.routing.endpoints import router as routing_router
 from hub.settings import Settings, get_settings
 from hub.state import HubState
+from hub.stats.endpoints import router as stats_router
 from hub.tracking.endpoints import router as tracking_router
 from hub.web.pages import router as web_router
 
@@ -74,6 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cases_router,
         routing_router,
         deadlines_router,
+        stats_router,
+        open311_router,
+        open311_keys_router,
         tracking_router,
         web_router,
         sms_router,
@@ -111,9 +118,17 @@ def _add_health(app: FastAPI, state: HubState) -> None:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Open311Error, open311_error_handler)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
+        if request.url.path.startswith("/open311/"):
+            first = errors[0] if errors else {}
+            where = ".".join(str(part) for part in first.get("loc", ())[1:])
+            return JSONResponse(
+                [{"code": 400, "description": f"{where}: {first.get('msg', '')}"}], status_code=400
+            )
         if any(e.get("type") == "json_invalid" for e in errors):
             return JSONResponse({"detail": "the body is not valid JSON"}, status_code=400)
         detail = [

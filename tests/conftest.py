@@ -16,6 +16,7 @@ import asyncpg
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlmodel import SQLModel
 
 from hub.app import create_app
 from hub.db import make_engine, make_sessionmaker
@@ -29,19 +30,6 @@ from hub.users import create_user
 PG_ADMIN_URL = os.environ.get("HUB_TEST_POSTGRES", "postgresql://root@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
-TABLES = (
-    "lookup_throttles",
-    "inbound_receipts",
-    "outbox",
-    "attachments",
-    "messages",
-    "case_events",
-    "cases",
-    "users",
-    "reporters",
-    "categories",
-    "structures",
-)
 
 
 def settings_for(database_url: str, data_dir: Path, **overrides: object) -> Settings:
@@ -98,7 +86,8 @@ async def _reset_pg(url: str, data_dir: Path) -> None:
     settings = settings_for(url, data_dir)
     engine = make_engine(settings)
     async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        tables = ", ".join(SQLModel.metadata.tables)
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     await engine.dispose()
     await _seed(settings)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlmodel import SQLModel
 
 from hub.intake.service import accept
 from hub.petition import Channel
@@ -21,19 +22,7 @@ NAME = "Amel Ben Salah"
 
 async def dump_every_row(state: HubState) -> str:
     """Every value of every table, as text: what a stolen dump would show."""
-    tables = [
-        "structures",
-        "categories",
-        "users",
-        "reporters",
-        "cases",
-        "messages",
-        "attachments",
-        "case_events",
-        "outbox",
-        "inbound_receipts",
-        "lookup_throttles",
-    ]
+    tables = list(SQLModel.metadata.tables)
     lines = []
     async with state.engine.connect() as conn:
         for table in tables:
