@@ -178,3 +178,23 @@ def staff(state: HubState, client: httpx.AsyncClient) -> StaffFactory:
         return user, {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     return make
+
+
+REDIS_URL = os.environ.get("HUB_TEST_REDIS", "redis://127.0.0.1:6379/9")
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    """The machine's Redis, emptied; in CI an unreachable Redis fails the test."""
+    import redis.asyncio as aioredis
+
+    client = aioredis.from_url(REDIS_URL)
+    try:
+        await client.flushdb()
+    except (OSError, aioredis.ConnectionError) as exc:
+        if IN_CI:
+            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {exc}")
+        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {exc}")
+    finally:
+        await client.aclose()
+    return REDIS_URL

@@ -1,11 +1,9 @@
 """arq workers on the machine's real Redis, in burst mode."""
 
 import asyncio
-import os
 from datetime import timedelta
 
 import pytest
-import redis.asyncio as aioredis
 from arq.worker import Worker
 from sqlalchemy import select, update
 
@@ -14,29 +12,11 @@ from hub.jobs import ArqJobs, worker_settings
 from hub.models import Case, CaseEvent, OutboxItem
 from hub.settings import Settings
 from hub.state import HubState
-from tests.conftest import IN_CI
 from tests.factories import petition
 from tests.recording import RecordingAdapter
 
 # arq calls redis-py's deprecated close() on shutdown; that is arq's business.
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
-REDIS_URL = os.environ.get("HUB_TEST_REDIS", "redis://127.0.0.1:6379/9")
-
-
-@pytest.fixture
-async def redis_url() -> str:
-    client = aioredis.from_url(REDIS_URL)
-    try:
-        await client.flushdb()
-    except (OSError, ConnectionError, aioredis.ConnectionError) as exc:
-        if IN_CI:
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {exc}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {exc}")
-    finally:
-        await client.aclose()
-    return REDIS_URL
-
-
 def burst_worker(settings: Settings, adapter: RecordingAdapter) -> Worker:
     def install(state: HubState) -> None:
         state.channels["sms"] = adapter

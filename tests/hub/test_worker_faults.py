@@ -21,7 +21,6 @@ from hub.petition import Channel
 from hub.state import HubState
 from tests.conftest import SECRET, settings_for
 from tests.factories import petition
-from tests.hub.test_jobs_redis import redis_url  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
 
