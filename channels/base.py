@@ -22,6 +22,7 @@ class Outbound:
     reply_to: str | None = None  # provider id of the citizen's message this answers
     thread: tuple[str, ...] = ()  # earlier provider ids of the conversation (e-mail References)
     idempotency_key: str = ""  # stable per outbox item
+    language: str | None = None  # the citizen's: ar, aeb, aeb-latn, fr, en
     status_callback: str | None = None
 
 

@@ -32,6 +32,7 @@ from hub.settings import Settings, get_settings
 from hub.state import HubState
 from hub.stats.endpoints import router as stats_router
 from hub.tracking.endpoints import router as tracking_router
+from hub.triage.endpoints import router as triage_router
 from hub.web.pages import router as web_router
 
 log = logging.getLogger("hub")
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routing_router,
         deadlines_router,
         stats_router,
+        triage_router,
         open311_router,
         open311_keys_router,
         tracking_router,

@@ -13,6 +13,7 @@ from hub.db import make_engine, make_sessionmaker
 from hub.intake.service import IntakeContext
 from hub.privacy import Vault
 from hub.settings import Settings
+from hub.triage.service import LexiconCache
 
 if TYPE_CHECKING:
     from hub.jobs import Jobs
@@ -27,6 +28,7 @@ class HubState:
     tokens: Tokens
     channels: dict[str, ChannelAdapter] = field(default_factory=dict)
     jobs: Jobs | None = None
+    lexicons: LexiconCache = field(default_factory=LexiconCache)
 
     @classmethod
     def build(cls, settings: Settings) -> HubState:
@@ -57,4 +59,5 @@ class HubState:
             attachments_dir=self.settings.attachments_path,
             actor=actor,
             created_by_id=created_by_id,
+            lexicons=self.lexicons,
         )

@@ -28,9 +28,11 @@ from hub.petition import Channel, Petition
 from hub.privacy import Vault, new_pin
 from hub.references import new_reference, normalise_reference
 from hub.routing.service import route_case, structures_named_in
+from hub.triage.service import LexiconCache
 from workflows import deadlines, lifecycle
 from workflows.routing import Facts
 from workflows.taxonomy import CORRUPTION_REPORT, category_for_kind_hint, kind_for_category
+from workflows.triage import triage
 
 REPLY_CHANNELS = {Channel.sms, Channel.telegram, Channel.email}
 MEDIA_JOIN_WINDOW = timedelta(hours=24)
@@ -57,6 +59,7 @@ class IntakeContext:
     actor: str = "citizen"
     created_by_id: int | None = None
     draw_reference: Callable[[str], str] = new_reference
+    lexicons: LexiconCache | None = None  # triage's lexicon; None: the shipped one
 
 
 async def accept(
@@ -208,8 +211,14 @@ def _only_media(petition: Petition) -> bool:
 async def _open_case(
     session: AsyncSession, petition: Petition, reporter: Reporter | None, ctx: IntakeContext
 ) -> tuple[Case, str]:
-    category = category_for_kind_hint(petition.category_hint, petition.kind_hint)
+    lexicon = await ctx.lexicons.get(session) if ctx.lexicons else None
+    proposed = triage(petition.text, lexicon) if petition.text.strip() else None
+    hint = petition.category_hint or (proposed.category if proposed else None)
+    category = category_for_kind_hint(hint, petition.kind_hint)
     kind = kind_for_category(category, petition.kind_hint)
+    language = petition.language or (proposed.language if proposed else None)
+    if reporter is not None and reporter.language is None:
+        reporter.language = language
     facts = Facts(
         category,
         kind,
@@ -227,7 +236,7 @@ async def _open_case(
         pin_hash="",
         kind=kind,
         category=category,
-        language=petition.language,
+        language=language,
         status=lifecycle.ROUTED,
         channel=petition.channel.value,
         structure_id=structure.id,
@@ -241,6 +250,7 @@ async def _open_case(
         longitude=petition.location.longitude,
         summary=" ".join(petition.text.split())[:200],
         received_at=received,
+        triage_confidence=proposed.confidence if proposed and not petition.category_hint else None,
     )
     current = await deadline_rules(session)
     start_clock(case, current.policy(category, structure.code), current.calendar, received)

@@ -194,6 +194,7 @@ async def _compose(
             reply_to=payload.get("in_reply_to") or (thread[-1] if thread else None),
             thread=thread,
             idempotency_key=f"outbox-{item.id}",
+            language=payload.get("language"),
         ),
         "",
     )

@@ -1,0 +1,1 @@
+"""Triage preview API and the administrators' lexicon."""

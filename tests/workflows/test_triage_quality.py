@@ -1,0 +1,52 @@
+"""Quality gate: triage on the held-out part of the labelled corpus meets its targets.
+
+The lexicon was written from the development part only (workflows.triage.corpus_part);
+the held-out third measures it. `python bench/triage.py` prints the full report.
+A quality gate, not a timing test.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workflows.triage import HELD_OUT, corpus_part, triage
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "triage-dev.jsonl"
+
+
+@pytest.fixture(scope="module")
+def held_out() -> list[tuple[str, str]]:
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) == 150
+    picked = [
+        (r["category"], triage(r["text"]).category)
+        for r in rows
+        if corpus_part(r["id"]) == HELD_OUT
+    ]
+    assert len(picked) >= 40
+    return picked
+
+
+def test_category_accuracy(held_out: list[tuple[str, str]]) -> None:
+    correct = sum(gold == got for gold, got in held_out)
+    assert correct / len(held_out) >= 0.85
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: held-out corruption recall is 5/6 (83%), target 95%; "
+    "strict, so this fails as soon as the target is met and the marker must go",
+)
+def test_corruption_recall(held_out: list[tuple[str, str]]) -> None:
+    reports = [got for gold, got in held_out if gold == "corruption"]
+    assert reports
+    assert reports.count("corruption") / len(reports) >= 0.95
+
+
+def test_corruption_precision(held_out: list[tuple[str, str]]) -> None:
+    flagged = [gold for gold, got in held_out if got == "corruption"]
+    assert flagged
+    assert flagged.count("corruption") / len(flagged) >= 0.90
