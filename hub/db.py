@@ -31,7 +31,11 @@ def make_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _sqlite_writes_serialised(engine)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip per request; after a database restart the
+    # first requests fail with 503 and providers retry them.
+    return create_async_engine(
+        url, pool_size=settings.database_pool_size, max_overflow=10, pool_recycle=1800
+    )
 
 
 def _sqlite_writes_serialised(engine: AsyncEngine) -> None:

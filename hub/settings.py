@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     demo: bool = False
     secret_key: SecretStr = SecretStr("")
     database_url: str = "sqlite:///./data/hub.db"
+    database_pool_size: int = 20  # connections per process
     redis_url: str | None = None
     public_url: str = "http://127.0.0.1:8000"
     reference_prefix: str = "KEF"

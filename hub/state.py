@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ class HubState:
     channels: dict[str, ChannelAdapter] = field(default_factory=dict)
     jobs: Jobs | None = None
     lexicons: LexiconCache = field(default_factory=LexiconCache)
+    _nudges: set[asyncio.Task[None]] = field(default_factory=set)
 
     @classmethod
     def build(cls, settings: Settings) -> HubState:
@@ -46,9 +48,16 @@ class HubState:
         )
 
     async def outbox_ready(self, item_ids: list[int]) -> None:
-        """Nudge delivery after a commit; without jobs the next sweep delivers."""
-        if self.jobs is not None and item_ids:
-            await self.jobs.outbox_ready(item_ids)
+        """Nudge delivery after a commit, without making the citizen's request wait.
+
+        Losing a nudge loses nothing: the items are in the database and the
+        next sweep delivers them.
+        """
+        if self.jobs is None or not item_ids:
+            return
+        task = asyncio.get_running_loop().create_task(self.jobs.outbox_ready(item_ids))
+        self._nudges.add(task)
+        task.add_done_callback(self._nudges.discard)
 
     def intake_context(
         self, actor: str = "citizen", created_by_id: int | None = None

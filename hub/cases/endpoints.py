@@ -177,6 +177,8 @@ async def likely_duplicates(
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no case with this reference")
     found = await duplicates.likely_duplicates(session, user, visible[0])
     return [
-        DuplicateOut(reference=c.reference, status=c.status, similarity=score, summary=c.summary)
-        for c, score in found
+        DuplicateOut(
+            reference=c.reference, status=c.status, similarity=c.similarity, summary=c.summary
+        )
+        for c in found
     ]

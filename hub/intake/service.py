@@ -336,7 +336,7 @@ async def _offer_duplicates(session: AsyncSession, case: Case) -> None:
     """Staff see likely duplicates on the case; merging them stays a person's decision."""
     found = await likely_duplicates(session, None, case)
     if found:
-        references = [other.reference for other, _ in found]
+        references = [other.reference for other in found]
         append_event(session, case, "likely_duplicates", "system", {"references": references})
 
 
