@@ -174,7 +174,8 @@ def simulate_sms(
         str | None, typer.Option(help="Twilio's MessageSid; send one twice to see a retry")
     ] = None,
     media: Annotated[
-        list[str] | None, typer.Option(help="A photo or PDF file to send as MMS (repeatable)")
+        list[str] | None,
+        typer.Option(metavar="FILE", help="A photo or PDF to send as MMS (repeatable)"),
     ] = None,
     wait: Annotated[float, typer.Option(help="Seconds to wait for the hub's SMS back")] = 10.0,
 ) -> None:

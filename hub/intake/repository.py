@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -156,3 +156,13 @@ async def structure_by_code(session: AsyncSession, code: str) -> Structure:
 
 async def structures_by_codes(session: AsyncSession, codes: set[str]) -> Sequence[Structure]:
     return (await session.scalars(select(Structure).where(col(Structure.code).in_(codes)))).all()
+
+
+async def complete_receipt(
+    session: AsyncSession, receipt_id: int, case_id: int | None, message_id: int | None
+) -> None:
+    await session.execute(
+        update(InboundReceipt)
+        .where(col(InboundReceipt.id) == receipt_id)
+        .values(case_id=case_id, message_id=message_id)
+    )

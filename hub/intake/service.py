@@ -7,6 +7,7 @@ commit together or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,17 +23,17 @@ from hub.contacts import normalise_email, normalise_phone
 from hub.deadlines.service import rules as deadline_rules
 from hub.deadlines.service import start_clock
 from hub.intake import repository as repo
-from hub.models import Attachment, Case, Direction, InboundReceipt, Message, Reporter, utcnow
+from hub.models import Attachment, Case, Direction, Message, Reporter, utcnow
 from hub.outbox.service import queue_notice
 from hub.petition import Channel, Petition
 from hub.privacy import Vault, new_pin
 from hub.references import new_reference, normalise_reference
-from hub.routing.service import route_case, structures_named_in
+from hub.routing.service import route_case, structure_by_code, structures_named_in
 from hub.triage.service import LexiconCache
 from workflows import deadlines, lifecycle
 from workflows.routing import Facts
 from workflows.taxonomy import CORRUPTION_REPORT, category_for_kind_hint, kind_for_category
-from workflows.triage import triage
+from workflows.triage import TriageResult, triage
 
 REPLY_CHANNELS = {Channel.sms, Channel.telegram, Channel.email}
 MEDIA_JOIN_WINDOW = timedelta(hours=24)
@@ -77,16 +78,19 @@ async def accept(
     if receipt_id is None:
         return await _replay(session, petition, ctx, fingerprint, reissue_pin_on_replay)
 
-    reporter = await find_or_create_reporter(session, petition, ctx.vault)
+    lexicon = await ctx.lexicons.get(session) if ctx.lexicons else None
+    proposed = triage(petition.text, lexicon) if petition.text.strip() else None
+    if petition.language is None and proposed is not None:
+        petition = dataclasses.replace(petition, language=proposed.language)
+    reporter, new_reporter = await _reporter(session, petition, ctx.vault)
+    joinable = not force_new and not new_reporter  # a first message has nothing to join
     case = (
-        None
-        if force_new
-        else await _case_to_join(session, petition, reporter, ctx.reference_prefix)
+        await _case_to_join(session, petition, reporter, ctx.reference_prefix) if joinable else None
     )
     pin: str | None = None
     created = case is None
     if case is None:
-        case, pin = await _open_case(session, petition, reporter, ctx)
+        case, pin = await _open_case(session, petition, reporter, ctx, proposed)
     message = await _add_inbound_message(session, case, petition, ctx)
     if created:
         _queue_acknowledgement(session, case, message, petition, reporter, pin, ctx.vault)
@@ -95,11 +99,7 @@ async def accept(
         append_event(session, case, "citizen_replied", ctx.actor, {"message_id": message.id})
         _add_location(session, case, petition, ctx.actor)
         _citizen_answered(session, case, petition, ctx.actor)
-    receipt = await session.get(InboundReceipt, receipt_id)
-    assert receipt is not None
-    receipt.case_id, receipt.message_id = case.id, message.id
-    session.add(receipt)
-    await session.flush()
+    await repo.complete_receipt(session, receipt_id, case.id, message.id)
     return IntakeResult(case=case, message=message, created=created, replayed=False, pin=pin)
 
 
@@ -133,6 +133,13 @@ async def _replay(
 async def find_or_create_reporter(
     session: AsyncSession, petition: Petition, vault: Vault
 ) -> Reporter | None:
+    return (await _reporter(session, petition, vault))[0]
+
+
+async def _reporter(
+    session: AsyncSession, petition: Petition, vault: Vault
+) -> tuple[Reporter | None, bool]:
+    """The citizen behind a message (found by keyed hash, or new), and whether new."""
     phone = normalise_phone(
         petition.phone or (petition.sender if petition.channel == Channel.sms else None)
     )
@@ -146,8 +153,9 @@ async def find_or_create_reporter(
         vault.lookup_hash("telegram", telegram),
     )
     if not any(hashes) and not petition.name:
-        return None
+        return None, False
     reporter = await repo.find_reporter(session, *hashes) if any(hashes) else None
+    new = reporter is None
     if reporter is None:
         reporter = Reporter(language=petition.language)
     if phone and not reporter.phone_hash:
@@ -160,7 +168,7 @@ async def find_or_create_reporter(
         reporter.name_enc = vault.encrypt(petition.name)
     session.add(reporter)
     await session.flush()
-    return reporter
+    return reporter, new
 
 
 async def _case_to_join(
@@ -209,16 +217,16 @@ def _only_media(petition: Petition) -> bool:
 
 
 async def _open_case(
-    session: AsyncSession, petition: Petition, reporter: Reporter | None, ctx: IntakeContext
+    session: AsyncSession,
+    petition: Petition,
+    reporter: Reporter | None,
+    ctx: IntakeContext,
+    proposed: TriageResult | None,
 ) -> tuple[Case, str]:
-    lexicon = await ctx.lexicons.get(session) if ctx.lexicons else None
-    proposed = triage(petition.text, lexicon) if petition.text.strip() else None
     hint = petition.category_hint or (proposed.category if proposed else None)
     category = category_for_kind_hint(hint, petition.kind_hint)
     kind = kind_for_category(category, petition.kind_hint)
-    language = petition.language or (proposed.language if proposed else None)
-    if reporter is not None and reporter.language is None:
-        reporter.language = language
+    language = petition.language
     facts = Facts(
         category,
         kind,
@@ -228,7 +236,7 @@ async def _open_case(
         petition.channel.value,
     )
     decision = await route_case(session, facts)
-    structure = await repo.structure_by_code(session, decision.structure)
+    structure = await structure_by_code(session, decision.structure)
     received = petition.received_at
     pin = new_pin()
     case = Case(
@@ -334,7 +342,8 @@ async def _add_inbound_message(
 
 async def _offer_duplicates(session: AsyncSession, case: Case) -> None:
     """Staff see likely duplicates on the case; merging them stays a person's decision."""
-    found = await likely_duplicates(session, None, case)
+    with session.no_autoflush:  # other cases only: no need to write this one first
+        found = await likely_duplicates(session, None, case)
     if found:
         references = [other.reference for other in found]
         append_event(session, case, "likely_duplicates", "system", {"references": references})
@@ -394,7 +403,7 @@ def _queue_acknowledgement(
         channel=channel,
         notice="acknowledgement",
         reporter_id=reporter.id,
-        language=case.language or reporter.language,
+        language=reporter.language or case.language,
         dedupe_key=f"ack:{case.reference}",
         params={"reference": case.reference},
         secret_params={"pin": vault.encrypt(pin)},  # wiped from the outbox once sent

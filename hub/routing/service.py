@@ -21,6 +21,7 @@ class _Snapshot:
     rules: list[Rule]
     defaults: dict[str, str]
     names: dict[str, list[str]]
+    structures: dict[str, Structure]
 
 
 _snapshots: dict[int, _Snapshot] = {}
@@ -36,6 +37,7 @@ async def _snapshot(session: AsyncSession) -> _Snapshot:
             await repo.rules(session),
             await repo.category_defaults(session),
             await repo.structure_names(session),
+            {s.code: s for s in await repo.structures(session)},
         )
         _snapshots[key] = found
     return found
@@ -48,6 +50,14 @@ def forget_cached_rules() -> None:
 async def route_case(session: AsyncSession, facts: Facts) -> Decision:
     snapshot = await _snapshot(session)
     return decide(facts, snapshot.rules, snapshot.defaults)
+
+
+async def structure_by_code(session: AsyncSession, code: str) -> Structure:
+    """A structure by its code, from the cached snapshot (a detached copy: read only)."""
+    found = (await _snapshot(session)).structures.get(code)
+    if found is None:
+        raise LookupError(f"no structure {code!r}")
+    return found
 
 
 async def structures_named_in(session: AsyncSession, text: str) -> set[str]:
