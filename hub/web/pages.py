@@ -1,7 +1,25 @@
-"""Server-rendered pages."""
+"""Server-rendered pages: landing, staff sign-in, counter desk, tracking, dashboard."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from pathlib import Path
 
-router = APIRouter(include_in_schema=False)
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.staticfiles import StaticFiles
+
+from hub.web import counter, staff, tracking
+from hub.web.rendering import PageRoute, render
+from hub.web.security import Visitor
+
+STATIC_DIR = Path(__file__).parent.parent / "static"
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+for pages in (staff.router, counter.router, tracking.router):
+    router.include_router(pages)
+
+
+@router.get("/")
+async def landing(request: Request, visitor: Visitor) -> HTMLResponse:
+    return render(request, "landing.html")

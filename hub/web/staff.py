@@ -1,0 +1,87 @@
+"""Staff pages: sign-in, sign-out and the list of cases a staff member may see."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from hub.auth.endpoints import authenticate
+from hub.cases.repository import list_cases
+from hub.cases.schemas import CaseFilters
+from hub.deps import SessionDep
+from hub.i18n import N_
+from hub.models import Category, Role, Structure, User, utcnow
+from hub.web.labels import status_label
+from hub.web.rendering import PageRoute, Reason, render
+from hub.web.security import StaffMember, Visitor, check_csrf, safe_next, sign_in, sign_out
+from workflows.lifecycle import is_open
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+WRONG_SIGN_IN = Reason(N_("Wrong e-mail or password."))
+
+
+def home_for(user: User) -> str:
+    """Where a staff member starts the day: clerks at the counter, everyone else at the list."""
+    return "/counter" if user.role == Role.clerk else "/dashboard"
+
+
+@router.get("/login")
+async def login_form(request: Request, user: Visitor) -> HTMLResponse:
+    back_to = safe_next(request.query_params.get("next"), "")
+    return render(request, "login.html", email="", back_to=back_to, notice=None)
+
+
+@router.post("/login")
+async def log_in(request: Request, session: SessionDep) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    email = str(form.get("email") or "")[:254]
+    back_to = safe_next(str(form.get("next") or ""), "")
+    user = await authenticate(session, email, str(form.get("password") or ""))
+    if user is None:
+        return render(
+            request,
+            "login.html",
+            status_code=401,
+            email=email,
+            back_to=back_to,
+            notice=WRONG_SIGN_IN,
+        )
+    sign_in(request, user)
+    return RedirectResponse(back_to or home_for(user), status_code=303)
+
+
+@router.get("/logout")
+async def logout_form(request: Request, user: Visitor) -> Response:
+    """Someone who typed the address, or came back to a refused sign-out, gets the button."""
+    if user is None:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "logout.html")
+
+
+@router.post("/logout")
+async def log_out(request: Request) -> Response:
+    check_csrf(request, await request.form())
+    sign_out(request)
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/dashboard")
+async def dashboard(request: Request, user: StaffMember, session: SessionDep) -> HTMLResponse:
+    rows = await list_cases(session, user, CaseFilters())
+    categories = {c.code: c for c in (await session.scalars(select(Category))).all()}
+    structures = {s.code: s for s in (await session.scalars(select(Structure))).all()}
+    now = utcnow()
+    cases = [
+        {
+            "case": case,
+            "status": status_label(case.status),
+            "category": categories.get(case.category),
+            "structure": structures.get(code) if code else None,
+            "overdue": bool(case.due_at and case.due_at < now and is_open(case.status)),
+        }
+        for case, code in rows
+    ]
+    return render(request, "dashboard.html", cases=cases)

@@ -1,0 +1,201 @@
+"""A clerk records a walk-in in Arabic in a real browser; the citizen follows it in French."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlalchemy import select
+
+from hub.app import create_app
+from hub.db import make_engine, make_sessionmaker
+from hub.models import Attachment, Case
+from hub.settings import Settings
+from hub.users import create_user
+from tests.conftest import IN_CI, SECRET
+from tests.factories import png_bytes
+from tests.web.conftest import PASSWORD
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CLERK = "guichet@test.kef.tn"
+COMPLAINT = "حفرة كبيرة أمام المدرسة الابتدائية في نهج الحبيب بورقيبة، خطر على الأطفال"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def make_clerk(settings: Settings) -> None:
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        await create_user(session, CLERK, PASSWORD, "clerk", full_name="Nour", language="fr")
+    await engine.dispose()
+
+
+@pytest.fixture
+def hub(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Settings]]:
+    """The real app, served by uvicorn on a free local port, on a copy of the seeded database."""
+    database = tmp_path / "hub.db"
+    shutil.copyfile(sqlite_template, database)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        secret_key=SECRET,
+        database_url=f"sqlite:///{database}",
+        data_dir=tmp_path,
+        public_url=url,
+    )
+    asyncio.run(make_clerk(settings))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the hub did not start"
+        time.sleep(0.05)
+    yield url, settings
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+@pytest.fixture
+def chromium() -> str:
+    found = shutil.which("chromium")
+    if found is None:
+        message = "chromium is not installed (Debian package 'chromium')"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+COUNT_SUBMITS = """() => {
+    window.submits = 0;
+    window.addEventListener("submit", (event) => { window.submits += 1; event.preventDefault(); });
+}"""
+
+
+def record_with_a_double_click(page: Page) -> None:
+    """A second click while the first is on its way sends nothing: the button is disabled.
+
+    The test holds every submission back in the page (a listener after app.js's),
+    so it can look at the form mid-flight, then sends the form once for real.
+    """
+    page.evaluate(COUNT_SUBMITS)
+    page.click("#record")
+    expect(page.locator("#record")).to_be_disabled()
+    page.click("#record", force=True)  # a real click on the disabled button
+    assert page.evaluate("window.submits") == 1
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('form[enctype]').submit()")
+    expect(page.locator("#reference")).to_be_visible()
+
+
+async def stored_cases(settings: Settings) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each case's channel and its files (name, type), read from the hub's own database."""
+    engine = make_engine(settings)
+    async with make_sessionmaker(engine)() as session:
+        cases = (await session.scalars(select(Case))).all()
+        files = (await session.scalars(select(Attachment))).all()
+    await engine.dispose()
+    return [
+        (case.channel, [(f.filename, f.content_type) for f in files if f.case_id == case.id])
+        for case in cases
+    ]
+
+
+def test_clerk_records_in_arabic_and_citizen_follows_in_french(
+    chromium: str, hub: tuple[str, Settings], tmp_path: Path
+) -> None:
+    hub_url, settings = hub
+    photo = tmp_path / "hole.png"
+    photo.write_bytes(png_bytes(32, 24))
+    artifacts = tmp_path / "tests-artifacts"
+    artifacts.mkdir()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            clerk = browser.new_context(viewport={"width": 1024, "height": 768})
+            page = clerk.new_page()
+            page.set_default_timeout(10_000)
+            problems: list[str] = []
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on(
+                "response",
+                lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+            )
+
+            page.goto(f"{hub_url}/login")
+            page.fill("#email", CLERK)
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{hub_url}/counter")
+            expect(page.locator("html")).to_have_attribute("lang", "fr")  # the clerk's own language
+
+            page.click("nav.languages a[hreflang=ar]")
+            page.wait_for_url("**/counter?lang=ar")
+            expect(page.locator("html")).to_have_attribute("dir", "rtl")
+            assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+            page.screenshot(path=str(artifacts / "counter-ar.png"), full_page=True)
+            assert (artifacts / "counter-ar.png").stat().st_size > 0
+            # Right to left: each label stands to the right of its field, the button starts right.
+            label = page.locator("label[for=text]").bounding_box()
+            field = page.locator("#text").bounding_box()
+            button = page.locator("#record").bounding_box()
+            assert label and field and button
+            assert label["x"] >= field["x"] + field["width"], (label, field)
+            assert button["x"] + button["width"] > 1024 / 2, button
+
+            page.select_option("#category", "roads")
+            page.check("input[name=channel][value=counter]")
+            page.fill("#text", COMPLAINT)
+            page.set_input_files("#attachments", str(photo))
+            record_with_a_double_click(page)
+            expect(page.locator("h1")).to_have_text("وصل استلام شكواك")
+            expect(page.locator(".notice")).to_have_count(0)  # no replay: one case, first PIN
+            reference = page.locator("#reference").inner_text().strip()
+            pin = page.locator("#pin").inner_text().strip()
+            assert reference.startswith("KEF-") and len(pin) == 6
+            page.screenshot(path=str(artifacts / "receipt-ar.png"), full_page=True)
+            page.emulate_media(media="print")
+            expect(page.locator(".site-header")).to_be_hidden()
+            expect(page.locator("button[data-print]")).to_be_hidden()
+            assert problems == [], problems  # no script error, no CSP violation
+
+            citizen = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+            mobile = citizen.new_page()
+            mobile.set_default_timeout(10_000)
+            mobile.goto(f"{hub_url}/track?lang=fr")
+            mobile.fill("#reference", reference.lower())
+            mobile.fill("#pin", pin)
+            mobile.click("button[type=submit]")
+            expect(mobile.locator("#status")).to_have_text("Transmis au service compétent")
+            expect(mobile.locator("html")).to_have_attribute("lang", "fr")
+            expect(mobile.locator(".message .body")).to_have_text(COMPLAINT)
+            expect(mobile.locator("main")).to_contain_text("Municipalité du Kef")
+            mobile.screenshot(path=str(artifacts / "track-fr-phone.png"), full_page=True)
+        finally:
+            browser.close()
+    assert asyncio.run(stored_cases(settings)) == [("counter", [("hole.png", "image/png")])]
