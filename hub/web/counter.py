@@ -27,6 +27,7 @@ from hub.state import HubState
 from hub.web.labels import ENTRY_CHANNELS
 from hub.web.rendering import PageRoute, Reason, hub_state, render
 from hub.web.security import StaffMember, check_csrf, require_role
+from hub.web.triage import triage_hint_context
 from workflows.taxonomy import GOVERNORATES
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -191,6 +192,7 @@ async def form_page(
         governorates=GOVERNORATES,
         max_text_chars=settings.max_text_chars,
         max_attachments=settings.max_attachments,
+        **await triage_hint_context(session),
     )
 
 
@@ -245,5 +247,9 @@ async def receipt_page(
         "sms_number": settings.twilio_from or "—",
         "track_url": settings.public_url.rstrip("/") + "/track",
         "channel": ENTRY_CHANNELS.get(case.channel, case.channel),
+        "joined": False,
+        "pin_given_before": False,
+        "another_href": "/counter",
+        "another_label": N_("Record another complaint"),
     }
     return render(request, "receipt.html", **context)

@@ -25,6 +25,17 @@ ENTRY_CHANNELS = {
     "letter": N_("Letter"),
 }
 
+# A receipt also names the channels a citizen uses alone.
+RECEIPT_CHANNELS = ENTRY_CHANNELS | {"web": N_("Web form")}
+
+# The kind of a case, as the triage suggestion names it.
+KIND_LABELS = {
+    "complaint": N_("complaint"),
+    "corruption_report": N_("corruption report"),
+    "information_request": N_("request for information"),
+    "petition": N_("petition"),
+}
+
 MESSAGE_AUTHORS = {
     "inbound": N_("Your message"),
     "outbound": N_("Answer from the office"),

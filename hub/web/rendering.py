@@ -121,6 +121,7 @@ def render(
         _=language.gettext,
         lang=language,
         user=signed_in(request),
+        is_administrator=getattr(request.state, "user_role", None) == "administrator",
         csrf_token=lambda: csrf_token(request),
         languages=language_links(request, language.code),
         path=request.url.path,

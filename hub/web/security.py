@@ -76,6 +76,8 @@ async def visitor(request: Request, session: SessionDep) -> User | None:
     if user is None or not user.is_active or not Tokens.still_valid(user, fingerprint):
         return None
     request.state.user = user
+    # Kept as a plain value: the menu needs it even after a rollback has expired `user`.
+    request.state.user_role = user.role
     return user
 
 

@@ -199,3 +199,49 @@ def test_clerk_records_in_arabic_and_citizen_follows_in_french(
         finally:
             browser.close()
     assert asyncio.run(stored_cases(settings)) == [("counter", [("hole.png", "image/png")])]
+
+
+WATER_FR = "Il n'y a plus d'eau au robinet depuis trois jours, coupure d'eau potable"
+
+
+def test_citizen_sees_the_triage_suggestion_and_uses_it(
+    chromium: str, hub: tuple[str, Settings]
+) -> None:
+    hub_url, settings = hub
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+            page.set_default_timeout(10_000)
+            problems: list[str] = []
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            triage_calls: list[str] = []
+            page.on(
+                "request",
+                lambda r: (
+                    triage_calls.append(r.post_data or "") if "/api/v1/triage" in r.url else None
+                ),
+            )
+            page.goto(f"{hub_url}/report?lang=fr")
+            expect(page.locator("#category")).to_have_value("")
+            line = page.locator("[data-triage-line]")
+            page.locator("#text").press_sequentially("pas d'eau", delay=20)
+            page.wait_for_timeout(700)
+            expect(line).to_be_hidden()  # too short to suggest anything
+            assert triage_calls == []
+            page.locator("#text").fill(WATER_FR)
+            expect(line).to_be_visible()
+            expect(page.locator("[data-triage-category]")).to_have_text("Eau")
+            expect(page.locator("[data-triage-structure]")).to_have_text("SONEDE district du Kef")
+            expect(page.locator("[data-triage-kind]")).to_have_text("plainte")
+            assert page.locator("#triage-hint").get_attribute("aria-live") == "polite"
+            page.click("[data-triage-use]")
+            expect(page.locator("#category")).to_have_value("water")
+            assert len(triage_calls) == 1, triage_calls  # debounced: one call for the pause
+            page.click("#send")
+            expect(page.locator("#reference")).to_be_visible()
+            assert problems == [], problems
+        finally:
+            browser.close()
+    assert asyncio.run(stored_cases(settings)) == [("web", [])]

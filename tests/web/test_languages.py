@@ -19,7 +19,7 @@ from workflows.lifecycle import STATUSES
 LOCALES = Path(__file__).parents[2] / "hub" / "locales"
 # One sentence of the navigation, in each language.
 FOLLOW_A_CASE = {"ar": "متابعة ملف", "fr": "Suivre un dossier", "en": "Follow a case"}
-PUBLIC_PAGES = ("/", "/track", "/login")
+PUBLIC_PAGES = ("/", "/report", "/track", "/login")
 STAFF_PAGES = ("/counter", "/dashboard")
 
 
