@@ -19,17 +19,22 @@ from hub.models import Case, CaseEvent, utcnow
 GENESIS = "0" * 64
 
 
+# What an event's hash covers: its canonical fields and the previous event's hash.
+HASHED = ("case_id", "seq", "kind", "actor", "data", "created_at", "prev_hash")
+
+# kind, actor, data: an event not yet chained.
+Entry = tuple[str, str, dict[str, Any]]
+
+
 def event_hash(event: CaseEvent) -> str:
+    return _digest({name: getattr(event, name) for name in HASHED})
+
+
+def _digest(fields: dict[str, Any]) -> str:
+    hashed = {name: fields[name] for name in HASHED}
+    hashed["created_at"] = hashed["created_at"].isoformat(timespec="microseconds")
     canonical = json.dumps(
-        {
-            "case_id": event.case_id,
-            "seq": event.seq,
-            "kind": event.kind,
-            "actor": event.actor,
-            "data": event.data,
-            "created_at": event.created_at.isoformat(timespec="microseconds"),
-            "prev_hash": event.prev_hash,
-        },
+        hashed,
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -37,28 +42,41 @@ def event_hash(event: CaseEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _next_row(case: Case, kind: str, actor: str, data: dict[str, Any] | None) -> dict[str, Any]:
+    """The next event's columns, hash included; moves the case's chain head onto it."""
+    assert case.id is not None
+    row: dict[str, Any] = {
+        "case_id": case.id,
+        "seq": case.last_event_seq + 1,
+        "kind": kind,
+        "actor": actor,
+        "data": json.dumps(data or {}, sort_keys=True, ensure_ascii=False),
+        "created_at": utcnow(),
+        "prev_hash": case.last_event_hash or GENESIS,
+    }
+    row["hash"] = _digest(row)
+    case.last_event_seq, case.last_event_hash = row["seq"], row["hash"]
+    case.updated_at = row["created_at"]
+    return row
+
+
 def append_event(
     session: AsyncSession, case: Case, kind: str, actor: str, data: dict[str, Any] | None = None
 ) -> CaseEvent:
     """Add the next event of a case. The caller holds the case row (locked for update)."""
-    assert case.id is not None
-    event = CaseEvent(
-        case_id=case.id,
-        seq=case.last_event_seq + 1,
-        kind=kind,
-        actor=actor,
-        data=json.dumps(data or {}, sort_keys=True, ensure_ascii=False),
-        created_at=utcnow(),
-        prev_hash=case.last_event_hash or GENESIS,
-        hash="",
-    )
-    event.hash = event_hash(event)
-    case.last_event_seq = event.seq
-    case.last_event_hash = event.hash
-    case.updated_at = event.created_at
+    event = CaseEvent(**_next_row(case, kind, actor, data))
     session.add(event)
     session.add(case)
     return event
+
+
+def chain_rows(case: Case, entries: list[Entry]) -> list[dict[str, Any]]:
+    """Rows of a case's next events, chained in order, to be written in one INSERT.
+
+    Only the case object's chain head moves: the caller writes the rows and the head
+    (a new case does it once for all its intake events instead of once per event).
+    """
+    return [_next_row(case, kind, actor, data) for kind, actor, data in entries]
 
 
 @dataclass(frozen=True)

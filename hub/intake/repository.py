@@ -4,14 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, bindparam, insert, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from hub.models import Case, InboundReceipt, Message, Reporter, Structure
+from hub.db import insert_values
+from hub.models import Case, CaseEvent, InboundReceipt, Message, Reporter, Structure, utcnow
 from workflows.lifecycle import AWAITING_CITIZEN, JOINABLE_STATUSES, OPEN_STATUSES, RESOLVED
+
+# Intake's own writes are Core statements on the tables, built once: no unit of work.
+RECEIPTS: Table = InboundReceipt.__table__  # type: ignore[attr-defined]
+CASES: Table = Case.__table__  # type: ignore[attr-defined]
+EVENTS: Table = CaseEvent.__table__  # type: ignore[attr-defined]
+_COMPLETE_RECEIPT = (
+    update(RECEIPTS)
+    .where(RECEIPTS.c.id == bindparam("receipt_id"))
+    .values(case_id=bindparam("to_case"), message_id=bindparam("to_message"))
+)
+_INSERT_EVENTS = insert(EVENTS)
+_SET_CHAIN_HEAD = (
+    update(CASES)
+    .where(CASES.c.id == bindparam("case_id"))
+    .values(
+        last_event_seq=bindparam("seq"),
+        last_event_hash=bindparam("hash"),
+        updated_at=bindparam("updated_at", type_=CASES.c.updated_at.type),
+    )
+)
 
 
 async def claim_receipt(
@@ -22,15 +43,13 @@ async def claim_receipt(
     ON CONFLICT DO NOTHING makes a concurrent duplicate wait for the first
     transaction and then see its row, so exactly one transaction wins.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(InboundReceipt)
-        .values(channel=channel, external_id=external_id, fingerprint=fingerprint)
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(col(InboundReceipt.id))
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    values = {
+        "channel": channel,
+        "external_id": external_id,
+        "fingerprint": fingerprint,
+        "received_at": utcnow(),
+    }
+    return await insert_values(session, RECEIPTS, values, unique=("channel", "external_id"))
 
 
 async def get_receipt(session: AsyncSession, channel: str, external_id: str) -> InboundReceipt:
@@ -44,25 +63,28 @@ async def get_receipt(session: AsyncSession, channel: str, external_id: str) -> 
     ).one()
 
 
+# One statement for every mix of contacts: `column = NULL` matches nothing.
+_REPORTER_BY_CONTACT = (
+    select(Reporter)
+    .where(
+        or_(
+            col(Reporter.phone_hash) == bindparam("phone"),
+            col(Reporter.email_hash) == bindparam("email"),
+            col(Reporter.telegram_hash) == bindparam("telegram"),
+        )
+    )
+    .order_by(col(Reporter.id))
+    .limit(1)
+)
+
+
 async def find_reporter(
     session: AsyncSession, phone_hash: str | None, email_hash: str | None, telegram_hash: str | None
 ) -> Reporter | None:
-    conditions = [
-        column == value
-        for column, value in (
-            (col(Reporter.phone_hash), phone_hash),
-            (col(Reporter.email_hash), email_hash),
-            (col(Reporter.telegram_hash), telegram_hash),
-        )
-        if value
-    ]
-    if not conditions:
+    if not (phone_hash or email_hash or telegram_hash):
         return None
-    return (
-        await session.scalars(
-            select(Reporter).where(or_(*conditions)).order_by(col(Reporter.id)).limit(1)
-        )
-    ).first()
+    contacts = {"phone": phone_hash, "email": email_hash, "telegram": telegram_hash}
+    return (await session.scalars(_REPORTER_BY_CONTACT, contacts)).first()
 
 
 async def lock_case(session: AsyncSession, case_id: int) -> Case:
@@ -161,8 +183,19 @@ async def structures_by_codes(session: AsyncSession, codes: set[str]) -> Sequenc
 async def complete_receipt(
     session: AsyncSession, receipt_id: int, case_id: int | None, message_id: int | None
 ) -> None:
-    await session.execute(
-        update(InboundReceipt)
-        .where(col(InboundReceipt.id) == receipt_id)
-        .values(case_id=case_id, message_id=message_id)
-    )
+    connection = await session.connection()
+    values = {"receipt_id": receipt_id, "to_case": case_id, "to_message": message_id}
+    await connection.execute(_COMPLETE_RECEIPT, values)
+
+
+async def write_events(session: AsyncSession, case: Case, rows: list[dict[str, Any]]) -> None:
+    """A new case's chained events in one INSERT, then its chain head once."""
+    connection = await session.connection()
+    await connection.execute(_INSERT_EVENTS, rows)
+    head = {
+        "case_id": case.id,
+        "seq": case.last_event_seq,
+        "hash": case.last_event_hash,
+        "updated_at": case.updated_at,
+    }
+    await connection.execute(_SET_CHAIN_HEAD, head)

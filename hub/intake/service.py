@@ -12,19 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import attachments as files
-from hub.audit import append_event
+from hub.audit import Entry, append_event, chain_rows
 from hub.cases.duplicates import likely_duplicates
 from hub.contacts import normalise_email, normalise_phone
+from hub.db import attach, insert_row
 from hub.deadlines.service import rules as deadline_rules
 from hub.deadlines.service import start_clock
 from hub.intake import repository as repo
-from hub.models import Attachment, Case, Direction, Message, Reporter, utcnow
-from hub.outbox.service import queue_notice
+from hub.models import Attachment, Case, Direction, Message, OutboxItem, Reporter, utcnow
+from hub.outbox.service import notice_item, write_notice
 from hub.petition import Channel, Petition
 from hub.privacy import Vault, new_pin
 from hub.references import new_reference, normalise_reference
@@ -87,20 +88,28 @@ async def accept(
     case = (
         await _case_to_join(session, petition, reporter, ctx.reference_prefix) if joinable else None
     )
-    pin: str | None = None
-    created = case is None
+    pin: str | None = None  # only a new case has one to give
     if case is None:
-        case, pin = await _open_case(session, petition, reporter, ctx, proposed)
-    message = await _add_inbound_message(session, case, petition, ctx)
-    if created:
-        _queue_acknowledgement(session, case, message, petition, reporter, pin, ctx.vault)
-        await _offer_duplicates(session, case)
+        case, message, pin = await _open_case(session, petition, reporter, ctx, proposed)
     else:
-        append_event(session, case, "citizen_replied", ctx.actor, {"message_id": message.id})
-        _add_location(session, case, petition, ctx.actor)
-        _citizen_answered(session, case, petition, ctx.actor)
+        message = await _join_case(session, case, petition, ctx)
     await repo.complete_receipt(session, receipt_id, case.id, message.id)
-    return IntakeResult(case=case, message=message, created=created, replayed=False, pin=pin)
+    return IntakeResult(
+        case=case, message=message, created=pin is not None, replayed=False, pin=pin
+    )
+
+
+async def _join_case(
+    session: AsyncSession, case: Case, petition: Petition, ctx: IntakeContext
+) -> Message:
+    """A reply to a case held locked: its message, events and status follow the ORM way."""
+    message, attached = await _add_inbound_message(session, case, petition, ctx)
+    for entry in attached:
+        append_event(session, case, *entry)
+    append_event(session, case, "citizen_replied", ctx.actor, {"message_id": message.id})
+    _add_location(session, case, petition, ctx.actor)
+    _citizen_answered(session, case, petition, ctx.actor)
+    return message
 
 
 async def _replay(
@@ -166,8 +175,11 @@ async def _reporter(
         reporter.telegram_enc, reporter.telegram_hash = vault.encrypt(telegram), hashes[2]
     if petition.name and not petition.anonymous:
         reporter.name_enc = vault.encrypt(petition.name)
-    session.add(reporter)
-    await session.flush()
+    if new:
+        await insert_row(session, reporter)  # its id is needed at once, by the case
+        attach(session, reporter)
+    else:
+        session.add(reporter)  # any contact added is written with the rest
     return reporter, new
 
 
@@ -222,11 +234,41 @@ async def _open_case(
     reporter: Reporter | None,
     ctx: IntakeContext,
     proposed: TriageResult | None,
-) -> tuple[Case, str]:
+) -> tuple[Case, Message, str]:
+    """A new case, its message, acknowledgement and events: a few INSERTs, no unit of work.
+
+    The case is not locked by anyone else (nobody sees it before commit), so its whole
+    event chain is computed here and written in one INSERT, and its chain head once.
+    """
+    case, routed = await _new_case(session, petition, reporter, ctx, proposed)
+    pin = new_pin()
+    await _insert_with_unique_reference(session, case, pin, ctx)
+    message, attached = await _add_inbound_message(session, case, petition, ctx)
+    entries: list[Entry] = [
+        ("received", ctx.actor, {"channel": case.channel, "kind": case.kind}),
+        ("routed", "system", routed),
+        *attached,
+    ]
+    ack = _acknowledgement(case, message, petition, reporter, pin, ctx.vault)
+    if ack is not None:
+        entries.append(await write_notice(session, ack))
+    entries += await _duplicates_hint(session, case)
+    await repo.write_events(session, case, chain_rows(case, entries))
+    attach(session, case)  # now equal to its row: later changes go through the ORM
+    return case, message, pin
+
+
+async def _new_case(
+    session: AsyncSession,
+    petition: Petition,
+    reporter: Reporter | None,
+    ctx: IntakeContext,
+    proposed: TriageResult | None,
+) -> tuple[Case, dict[str, Any]]:
+    """The case to open, triaged, routed and on the clock; with its `routed` event data."""
     hint = petition.category_hint or (proposed.category if proposed else None)
     category = category_for_kind_hint(hint, petition.kind_hint)
     kind = kind_for_category(category, petition.kind_hint)
-    language = petition.language
     facts = Facts(
         category,
         kind,
@@ -238,13 +280,12 @@ async def _open_case(
     decision = await route_case(session, facts)
     structure = await structure_by_code(session, decision.structure)
     received = petition.received_at
-    pin = new_pin()
     case = Case(
         reference="",
         pin_hash="",
         kind=kind,
         category=category,
-        language=language,
+        language=petition.language,
         status=lifecycle.ROUTED,
         channel=petition.channel.value,
         structure_id=structure.id,
@@ -264,17 +305,8 @@ async def _open_case(
     start_clock(case, current.policy(category, structure.code), current.calendar, received)
     if case.sealed:
         case.hidden_from = await _hidden_from(session, petition.text)
-    await _insert_with_unique_reference(session, case, ctx)
-    case.pin_hash = ctx.vault.pin_hash(case.reference, pin)
-    append_event(session, case, "received", ctx.actor, {"channel": case.channel, "kind": kind})
-    append_event(
-        session,
-        case,
-        "routed",
-        "system",
-        {"structure": structure.code, "category": category, "by": decision.reason},
-    )
-    return case, pin
+    routed = {"structure": structure.code, "category": category, "by": decision.reason}
+    return case, routed
 
 
 async def _hidden_from(session: AsyncSession, text: str) -> str:
@@ -287,24 +319,21 @@ async def _hidden_from(session: AsyncSession, text: str) -> str:
 
 
 async def _insert_with_unique_reference(
-    session: AsyncSession, case: Case, ctx: IntakeContext
+    session: AsyncSession, case: Case, pin: str, ctx: IntakeContext
 ) -> None:
+    """Write the case under a fresh reference; a taken one is skipped (ON CONFLICT) and redrawn."""
     for _ in range(8):
         case.reference = ctx.draw_reference(ctx.reference_prefix)
-        try:
-            async with session.begin_nested():
-                session.add(case)
-                await session.flush()
+        case.pin_hash = ctx.vault.pin_hash(case.reference, pin)  # the hash binds the reference
+        if await insert_row(session, case, unique=("reference",)):
             return
-        except IntegrityError:
-            if case in session:  # the reference was taken meanwhile: draw another
-                session.expunge(case)
     raise RuntimeError("could not draw a free case reference in 8 tries")
 
 
 async def _add_inbound_message(
     session: AsyncSession, case: Case, petition: Petition, ctx: IntakeContext
-) -> Message:
+) -> tuple[Message, list[Entry]]:
+    """The citizen's message and its attachments; the `attachment_added` events to chain."""
     message = Message(
         case_id=case.id,  # type: ignore[arg-type]
         direction=Direction.inbound.value,
@@ -316,8 +345,9 @@ async def _add_inbound_message(
         provider_id=_provider_id(petition),
         created_at=petition.received_at,
     )
-    session.add(message)
-    await session.flush()
+    await insert_row(session, message)
+    attach(session, message)
+    events: list[Entry] = []
     for item in petition.attachments:
         stored = files.store(ctx.attachments_dir, item.data, item.content_type)
         row = Attachment(
@@ -328,25 +358,19 @@ async def _add_inbound_message(
             size=stored.size,
             sha256=stored.sha256,
         )
-        session.add(row)
-        await session.flush()
-        append_event(
-            session,
-            case,
-            "attachment_added",
-            ctx.actor,
-            {"attachment_id": row.id, "sha256": stored.sha256, "content_type": stored.content_type},
-        )
-    return message
+        await insert_row(session, row)
+        attach(session, row)
+        data = {"attachment_id": row.id, "sha256": stored.sha256, "content_type": row.content_type}
+        events.append(("attachment_added", ctx.actor, data))
+    return message, events
 
 
-async def _offer_duplicates(session: AsyncSession, case: Case) -> None:
+async def _duplicates_hint(session: AsyncSession, case: Case) -> list[Entry]:
     """Staff see likely duplicates on the case; merging them stays a person's decision."""
-    with session.no_autoflush:  # other cases only: no need to write this one first
-        found = await likely_duplicates(session, None, case)
-    if found:
-        references = [other.reference for other in found]
-        append_event(session, case, "likely_duplicates", "system", {"references": references})
+    found = await likely_duplicates(session, None, case)
+    if not found:
+        return []
+    return [("likely_duplicates", "system", {"references": [other.reference for other in found]})]
 
 
 def _provider_id(petition: Petition) -> str | None:
@@ -384,21 +408,20 @@ def ack_channel(petition: Petition, reporter: Reporter | None) -> str | None:
     return None
 
 
-def _queue_acknowledgement(
-    session: AsyncSession,
+def _acknowledgement(
     case: Case,
     message: Message,
     petition: Petition,
     reporter: Reporter | None,
-    pin: str | None,
+    pin: str,
     vault: Vault,
-) -> None:
+) -> OutboxItem | None:
+    """The outbox item that gives the citizen the reference and PIN, if they can be reached."""
     channel = ack_channel(petition, reporter)
     if channel is None or reporter is None or reporter.id is None:
-        return
+        return None
     same_channel = petition.channel.value == channel
-    queue_notice(
-        session,
+    return notice_item(
         case=case,
         channel=channel,
         notice="acknowledgement",

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from channels.base import Outbound, PermanentFailure, Sent, TemporaryFailure
 from hub import notices
-from hub.audit import append_event
+from hub.audit import Entry, append_event
+from hub.db import attach, insert_row
 from hub.models import Case, Direction, Message, OutboxItem, Reporter, User, utcnow
 from hub.outbox import repository as repo
 from hub.privacy import Vault
@@ -50,6 +51,39 @@ def queue_notice(
     message_id: int | None = None,
 ) -> OutboxItem:
     """Put a notice for a citizen in the outbox, in the caller's transaction."""
+    item = notice_item(
+        case=case,
+        channel=channel,
+        notice=notice,
+        reporter_id=reporter_id,
+        language=language,
+        dedupe_key=dedupe_key,
+        params=params,
+        secret_params=secret_params,
+        in_reply_to=in_reply_to,
+        message_id=message_id,
+    )
+    session.add(item)
+    _hold(session, item)
+    if case is not None:
+        append_event(session, case, *notice_queued(item))
+    return item
+
+
+def notice_item(
+    *,
+    case: Case | None,
+    channel: str,
+    notice: str,
+    reporter_id: int,
+    language: str | None,
+    dedupe_key: str,
+    params: dict[str, Any] | None = None,
+    secret_params: dict[str, str | None] | None = None,
+    in_reply_to: str | None = None,
+    message_id: int | None = None,
+) -> OutboxItem:
+    """The outbox row of a notice for a citizen, not yet in the session."""
     payload = {
         "notice": notice,
         "language": language,
@@ -58,7 +92,7 @@ def queue_notice(
         "secret_params": secret_params or {},  # encrypted values, wiped once sent
         "in_reply_to": in_reply_to,
     }
-    item = OutboxItem(
+    return OutboxItem(
         case_id=case.id if case else None,
         message_id=message_id,
         channel=channel,
@@ -66,14 +100,27 @@ def queue_notice(
         payload=json.dumps(payload, ensure_ascii=False),
         dedupe_key=dedupe_key[:200],
     )
-    session.add(item)
+
+
+async def write_notice(session: AsyncSession, item: OutboxItem) -> Entry:
+    """`queue_notice` for a case whose events the caller chains itself (a new case).
+
+    Writes the item with one INSERT and returns its `notice_queued` event for the
+    caller to chain with the case's other events.
+    """
+    await insert_row(session, item)
+    attach(session, item)
+    _hold(session, item)
+    return notice_queued(item)
+
+
+def notice_queued(item: OutboxItem) -> Entry:
+    return "notice_queued", "system", {"notice": item.purpose, "channel": item.channel}
+
+
+def _hold(session: AsyncSession, item: OutboxItem) -> None:
     # Held here until the caller commits; then `queued_ids` tells the jobs what to send.
     session.info.setdefault("outbox", []).append(item)
-    if case is not None:
-        append_event(
-            session, case, "notice_queued", "system", {"notice": notice, "channel": channel}
-        )
-    return item
 
 
 def queue_staff_notice(
@@ -93,7 +140,7 @@ def queue_staff_notice(
         dedupe_key=dedupe_key[:200],
     )
     session.add(item)
-    session.info.setdefault("outbox", []).append(item)
+    _hold(session, item)
     return item
 
 

@@ -143,3 +143,45 @@ async def test_counter_entry_without_contact_has_no_ack(state: HubState) -> None
         await session.commit()
     assert result.created and result.case.reporter_id is None
     assert await count(state, OutboxItem) == 0
+
+
+async def test_new_case_written_without_the_orm_stays_usable_in_its_session(
+    state: HubState,
+) -> None:
+    """The case is written with Core INSERTs, yet the caller may go on with it (demo, API)."""
+    from hub.audit import append_event, verify_all
+
+    async with state.sessions() as session:
+        result = await accept(session, petition(), state.intake_context())
+        case = result.case
+        assert case.id and case.last_event_seq == 3 and result.message and result.message.id
+        append_event(session, case, "status_changed", "test", {"to": lifecycle.ASSIGNED})
+        case.status = lifecycle.ASSIGNED
+        await session.commit()
+    async with state.sessions() as session:
+        stored = await session.get(Case, case.id)
+        assert stored is not None and stored.status == lifecycle.ASSIGNED
+        assert stored.last_event_seq == 4
+        checked, broken = await verify_all(session)
+    assert checked == 1 and broken is None
+
+
+async def test_a_new_case_costs_a_bounded_number_of_statements(state: HubState) -> None:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(state.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        async with state.sessions() as session:
+            await accept(session, petition(), state.intake_context())
+            await session.commit()
+    finally:
+        event.remove(state.engine.sync_engine, "before_cursor_execute", seen)
+    # receipt, reporter, case, message, outbox, events (one INSERT), chain head, receipt done
+    writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert len(writes) <= 8, writes
+    assert not any("SAVEPOINT" in s for s in statements)
