@@ -31,6 +31,8 @@ class Settings(BaseSettings):
 
     track_max_failures: int = 5
     track_lock_seconds: int = 900
+    sign_in_max_failures: int = 10  # per e-mail address, then locked for sign_in_lock_seconds
+    sign_in_lock_seconds: int = 900
     token_ttl_seconds: int = 8 * 3600
     default_language: str = "ar"
     report_rate_limit_per_hour: int = 10  # public web form, per client address

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from hub.models import Case, LookupThrottle, Message, Structure, utcnow
+from hub.models import Case, Message, Structure
 from hub.privacy import Vault
 from hub.references import normalise_reference
+from hub.throttle import Locked, count_failure, key_for, refuse_if_locked
 
-
-class TrackingLocked(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many wrong PINs for this reference; try again in {retry_after} s")
-        self.retry_after = retry_after
+TrackingLocked = Locked  # a reference locked after too many wrong PINs
 
 
 @dataclass(frozen=True)
@@ -44,10 +39,6 @@ class TrackedCase:
     messages: list[TrackedMessage]
 
 
-def _throttle_key(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 async def track(
     session: AsyncSession,
     vault: Vault,
@@ -59,40 +50,13 @@ async def track(
 ) -> TrackedCase | None:
     """The case if reference and PIN match; None (like an unknown reference) otherwise."""
     reference = normalise_reference(reference_text, prefix) or reference_text.strip().upper()[:40]
-    key = _throttle_key(reference)
-    now = utcnow()
-    throttle = await session.get(LookupThrottle, key)
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        raise TrackingLocked(int((throttle.locked_until - now).total_seconds()) + 1)
+    key = key_for("pin", reference)
+    await refuse_if_locked(session, key)
     case = (await session.scalars(select(Case).where(col(Case.reference) == reference))).first()
     if case is None or not vault.pin_matches(reference, pin.strip(), case.pin_hash):
-        await _count_failure(session, key, max_failures, lock_seconds)
+        await count_failure(session, key, max_failures, lock_seconds)
         return None
     return await _view(session, case)
-
-
-async def _count_failure(
-    session: AsyncSession, key: str, max_failures: int, lock_seconds: int
-) -> None:
-    now = utcnow()
-    window = timedelta(seconds=lock_seconds)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(
-        insert(LookupThrottle)
-        .values(key=key, failures=0, window_started_at=now)
-        .on_conflict_do_nothing(index_elements=["key"])
-    )
-    throttle = await session.get(LookupThrottle, key, with_for_update=True, populate_existing=True)
-    assert throttle is not None
-    if now - throttle.window_started_at > window:
-        throttle.failures, throttle.window_started_at = 0, now
-    throttle.failures += 1
-    if throttle.failures >= max_failures:
-        throttle.locked_until = now + window
-        throttle.failures, throttle.window_started_at = 0, now
-    session.add(throttle)
-    await session.commit()
 
 
 async def _view(session: AsyncSession, case: Case) -> TrackedCase:

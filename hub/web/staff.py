@@ -9,9 +9,10 @@ from sqlalchemy import select
 from hub.auth.endpoints import authenticate
 from hub.cases.repository import list_cases
 from hub.cases.schemas import CaseFilters
-from hub.deps import SessionDep
+from hub.deps import SessionDep, StateDep
 from hub.i18n import N_
 from hub.models import Category, Role, Structure, User, utcnow
+from hub.throttle import Locked
 from hub.web.labels import status_label
 from hub.web.rendering import PageRoute, Reason, render
 from hub.web.security import StaffMember, Visitor, check_csrf, safe_next, sign_in, sign_out
@@ -20,6 +21,9 @@ from workflows.lifecycle import is_open
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 WRONG_SIGN_IN = Reason(N_("Wrong e-mail or password."))
+LOCKED_OUT = Reason(
+    N_("Too many failed sign-ins for this address. Wait 15 minutes, then try again.")
+)
 
 
 def home_for(user: User) -> str:
@@ -34,12 +38,19 @@ async def login_form(request: Request, user: Visitor) -> HTMLResponse:
 
 
 @router.post("/login")
-async def log_in(request: Request, session: SessionDep) -> Response:
+async def log_in(request: Request, session: SessionDep, state: StateDep) -> Response:
     form = await request.form()
     check_csrf(request, form)
     email = str(form.get("email") or "")[:254]
     back_to = safe_next(str(form.get("next") or ""), "")
-    user = await authenticate(session, email, str(form.get("password") or ""))
+    try:
+        user = await authenticate(session, state.settings, email, str(form.get("password") or ""))
+    except Locked as locked:
+        page = render(
+            request, "login.html", status_code=429, email=email, back_to=back_to, notice=LOCKED_OUT
+        )
+        page.headers["Retry-After"] = str(locked.retry_after)
+        return page
     if user is None:
         return render(
             request,

@@ -216,3 +216,18 @@ async def test_filters(client: httpx.AsyncClient, staff: StaffFactory) -> None:
     assert len(by_structure.json()) == 1
     bad = await client.get("/api/v1/cases", params={"status": "lost"}, headers=admin)
     assert bad.status_code == 422 and "status" in bad.text
+
+
+async def test_repeated_wrong_passwords_lock_the_address(
+    client: httpx.AsyncClient, staff: StaffFactory, state: HubState
+) -> None:
+    user, _ = await staff("clerk", "kef-municipality")
+    for _ in range(state.settings.sign_in_max_failures):
+        wrong = await client.post("/api/v1/auth/token", data={"username": user.email, "password": "nope"})
+        assert wrong.status_code == 401
+    locked = await client.post(
+        "/api/v1/auth/token", data={"username": user.email, "password": "correct horse battery"}
+    )
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+    other, _ = await staff("clerk", "kef-municipality")  # another address still signs in
+    assert other.email != user.email

@@ -196,3 +196,19 @@ async def test_pages_carry_no_inline_script_or_style(
     assert css.status_code == 200 and "text/css" in css.headers["content-type"]
     assert script.status_code == 200 and "javascript" in script.headers["content-type"]
     assert "@media print" in css.text and "window.print" in script.text
+
+
+async def test_repeated_failures_lock_web_sign_in_with_a_reason(
+    client: httpx.AsyncClient, state: HubState
+) -> None:
+    async with state.sessions() as session:
+        await create_user(session, "sami@test.kef.tn", PASSWORD, "clerk")
+    token = hidden((await client.get("/login?lang=fr")).text, "csrf_token")
+    for _ in range(state.settings.sign_in_max_failures):
+        await client.post("/login", data={"email": "sami@test.kef.tn", "password": "x", "csrf_token": token})
+    locked = await client.post(
+        "/login", data={"email": "sami@test.kef.tn", "password": PASSWORD, "csrf_token": token}
+    )
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+    assert "Trop de connexions échouées" in locked.text
+    assert (await client.get("/dashboard")).status_code == 303  # not signed in
