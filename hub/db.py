@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +61,6 @@ def _sqlite_writes_serialised(engine: AsyncEngine) -> None:
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
-
-
-async def session_scope(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    async with maker() as session:
-        yield session
 
 
 # ---------------------------------------------------------------- writing without the unit of work
@@ -129,5 +124,4 @@ __all__ = [
     "insert_values",
     "make_engine",
     "make_sessionmaker",
-    "session_scope",
 ]

@@ -83,12 +83,6 @@ class Calendar:
         return datetime.combine(day, END_OF_DAY, tzinfo=TUNIS).astimezone(UTC)
 
 
-def add_working_days(
-    start: datetime, days: int, days_off: frozenset[date] = frozenset()
-) -> datetime:
-    return Calendar(days_off).add(start, days)
-
-
 def deadlines_for(
     received: datetime, policy: Policy, calendar: Calendar
 ) -> tuple[datetime, datetime]:
@@ -97,16 +91,6 @@ def deadlines_for(
         calendar.add(received, policy.first_response_days, policy.working_days),
         calendar.add(received, policy.resolution_days, policy.working_days),
     )
-
-
-def first_response_due(category: str, received: datetime) -> datetime:
-    policy = policy_for(category, None, DEFAULT_POLICIES)
-    return deadlines_for(received, policy, Calendar())[0]
-
-
-def resolution_due(category: str, received: datetime) -> datetime:
-    policy = policy_for(category, None, DEFAULT_POLICIES)
-    return deadlines_for(received, policy, Calendar())[1]
 
 
 # ------------------------------------------------------------------ the clock

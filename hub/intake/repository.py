@@ -172,10 +172,6 @@ async def recently_resolved_case(
     ).first()
 
 
-async def structure_by_code(session: AsyncSession, code: str) -> Structure:
-    return (await session.scalars(select(Structure).where(col(Structure.code) == code))).one()
-
-
 async def structures_by_codes(session: AsyncSession, codes: set[str]) -> Sequence[Structure]:
     return (await session.scalars(select(Structure).where(col(Structure.code).in_(codes)))).all()
 
