@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from babel import Locale, negotiate_locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
@@ -124,6 +124,11 @@ class Language:
         date = format_date(local, "long", locale=locale)
         time = format_time(local, "HH:mm", locale=locale)
         return str(locale.datetime_formats["medium"]).format(time, date)
+
+    def span(self, length: timedelta) -> str:
+        """A length of time in words ("3 days", "5 hours"), for deadline badges."""
+        locale = Locale.parse(FORMAT_LOCALES[self.code])
+        return format_timedelta(abs(length), threshold=1.5, locale=locale)
 
     def day(self, moment: datetime | None) -> str:
         if moment is None:

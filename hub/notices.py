@@ -84,6 +84,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "fr": "Escalade : {count} demande(s) transmises au niveau supérieur : {references}. {url}/dashboard",
         "en": "Escalated: {count} case(s) moved up the hierarchy: {references}. {url}/dashboard",
     },
+    "staff_identity_revealed": {
+        "ar": "كشف هوية مبلغ: {reference} من قبل {who}. السبب: {reason}. {url}/dashboard",
+        "aeb-latn": "Tkachfet hwiyet el mbalegh: {reference} men 3and {who}. Sbab: {reason}. {url}/dashboard",
+        "fr": "Identité d'un lanceur d'alerte révélée : {reference} par {who}. Motif : {reason}. {url}/dashboard",
+        "en": "Reporter identity revealed: {reference} by {who}. Reason: {reason}. {url}/dashboard",
+    },
     "staff_petition": {
         "ar": "عريضة: {reference} بلغت {count} مساندا. {url}/dashboard",
         "aeb-latn": "3ari4a: {reference} wslet {count} msanned. {url}/dashboard",

@@ -9,6 +9,7 @@ CORRUPTION_REPORT = "corruption_report"
 INFORMATION_REQUEST = "information_request"
 PETITION = "petition"
 KINDS = (COMPLAINT, CORRUPTION_REPORT, INFORMATION_REQUEST, PETITION)
+OTHER = "other"  # the category of what triage could not place
 
 
 @dataclass(frozen=True)

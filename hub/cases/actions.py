@@ -260,7 +260,8 @@ async def _reclassify(
     category = details.category
     if category is None or category == case.category:
         raise ActionRefused("give the new category")
-    if not lifecycle.may_act(user.role, "assign"):
+    # Clerks work the triage queue: correcting a category is their part of the workflow.
+    if not (lifecycle.may_act(user.role, "assign") or user.role == Role.clerk):
         raise NotAllowed(f"your role ({user.role}) may not reclassify cases")
     if case.sealed and user.role != Role.investigator:
         raise NotAllowed("only the anti-corruption cell may unseal a report")
@@ -281,6 +282,7 @@ async def _reclassify(
         )
     )
     previous, case.category = case.category, category
+    case.triage_confidence = None  # a person decided: out of the triage queue
     case.kind = kind_for_category(category)
     if case.kind == CORRUPTION_REPORT:
         await _seal(session, case, text)

@@ -21,7 +21,6 @@ from hub.cases.schemas import (
 )
 from hub.deps import CurrentUser, SessionDep, StateDep, require_roles
 from hub.models import Case, Role
-from hub.outbox.service import queued_ids
 from hub.references import normalise_reference
 from workflows import lifecycle
 from workflows.lifecycle import ACTING_ROLES
@@ -74,19 +73,14 @@ ACTIONS = (*lifecycle.ACTIONS, "reclassify")
 async def _visible_case(
     session: SessionDep, user: CurrentUser, state: StateDep, reference: str
 ) -> Case:
-    canonical = normalise_reference(reference, state.settings.reference_prefix)
-    found = await repo.get_visible(session, user, canonical) if canonical else None
+    found = await service.locked_case(session, user, reference, state.settings.reference_prefix)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no case with this reference")
-    locked = await session.get(Case, found[0].id, with_for_update=True, populate_existing=True)
-    assert locked is not None
-    return locked
+    return found
 
 
 async def _finish(session: SessionDep, state: StateDep) -> None:
-    pending = await queued_ids(session)
-    await session.commit()
-    await state.outbox_ready(pending)
+    await service.commit(session, state)
 
 
 class CaseGone(BaseModel):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hub.contacts import parse_phone
+from hub.petition import Channel
 from workflows.lifecycle import STATUSES
 from workflows.taxonomy import CATEGORY_CODES, KINDS
 
@@ -130,7 +131,7 @@ class CaseFilters(BaseModel):
     structure: str | None = None
     channel: str | None = None
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=2**31 - 1)  # what every database can bind
 
     @field_validator("status")
     @classmethod
@@ -143,6 +144,54 @@ class CaseFilters(BaseModel):
     @classmethod
     def _category(cls, value: str | None) -> str | None:
         return CaseCreate._known_category(value)
+
+
+STATUS_GROUPS = ("open", "closed", "all")
+CHANNELS = tuple(channel.value for channel in Channel)
+
+
+class QueueFilters(BaseModel):
+    """What a staff member narrows their queue to (the dashboard and its CSV export)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    status: str = Field(default="open", description="a status, or open / closed / all")
+    category: str | None = None
+    channel: str | None = None
+    structure: str | None = Field(default=None, max_length=64)
+    language: Language | None = None
+    overdue: bool | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    q: str | None = Field(default=None, max_length=200, description="words or a reference")
+    sort: Literal["deadline", "newest", "oldest", "supporters"] = "deadline"
+    page: int = Field(default=1, ge=1, le=1000)
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: str) -> str:
+        if value not in STATUSES and value not in STATUS_GROUPS:
+            choices = ", ".join((*STATUS_GROUPS, *STATUSES))
+            raise ValueError(f"unknown status; use one of {choices}")
+        return value
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str | None) -> str | None:
+        return CaseCreate._known_category(value)
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str | None) -> str | None:
+        if value is not None and value not in CHANNELS:
+            raise ValueError(f"unknown channel; use one of {', '.join(CHANNELS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> QueueFilters:
+        if self.received_from and self.received_to and self.received_from > self.received_to:
+            raise ValueError("received_from is after received_to")
+        return self
 
 
 class ActionIn(BaseModel):

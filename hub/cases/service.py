@@ -18,6 +18,7 @@ from hub.intake.service import IntakeResult, accept
 from hub.models import Case, User
 from hub.outbox.service import queued_ids
 from hub.petition import Attachment, Channel, KindHint, Location, Petition
+from hub.references import normalise_reference
 from hub.state import HubState
 
 
@@ -71,10 +72,33 @@ async def record_entry(
         fingerprint=fingerprint(data, attachments),
         reissue_pin_on_replay=True,
     )
+    await commit(session, state)
+    return result
+
+
+async def visible_case(
+    session: AsyncSession, user: User, reference: str, prefix: str
+) -> tuple[Case, str | None] | None:
+    """The case a reference names, if this user may see it (otherwise it does not exist)."""
+    canonical = normalise_reference(reference, prefix)
+    return await repo.get_visible(session, user, canonical) if canonical else None
+
+
+async def locked_case(
+    session: AsyncSession, user: User, reference: str, prefix: str
+) -> Case | None:
+    """The visible case, locked for an action until the transaction ends."""
+    found = await visible_case(session, user, reference, prefix)
+    if found is None:
+        return None
+    return await session.get(Case, found[0].id, with_for_update=True, populate_existing=True)
+
+
+async def commit(session: AsyncSession, state: HubState) -> None:
+    """Commit, then wake the outbox for what this transaction queued."""
     pending = await queued_ids(session)
     await session.commit()
     await state.outbox_ready(pending)
-    return result
 
 
 async def created_view(session: AsyncSession, result: IntakeResult) -> CaseCreated:

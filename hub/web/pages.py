@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
-from hub.web import admin, counter, report, staff, tracking
+from hub.web import admin, case_page, counter, dashboard, report, staff, tracking
 from hub.web.rendering import PageRoute, render
 from hub.web.security import Visitor
 
@@ -16,7 +16,15 @@ STATIC_DIR = Path(__file__).parent.parent / "static"
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-for pages in (staff.router, counter.router, report.router, tracking.router, admin.router):
+for pages in (
+    staff.router,
+    counter.router,
+    report.router,
+    tracking.router,
+    admin.router,
+    dashboard.router,
+    case_page.router,
+):
     router.include_router(pages)
 
 

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
 from hub.auth.endpoints import authenticate
-from hub.cases.repository import list_cases
-from hub.cases.schemas import CaseFilters
 from hub.deps import SessionDep, StateDep
 from hub.i18n import N_
-from hub.models import Category, Role, Structure, User, utcnow
+from hub.models import Role, User
 from hub.throttle import Locked
-from hub.web.labels import status_label
 from hub.web.rendering import PageRoute, Reason, render
-from hub.web.security import StaffMember, Visitor, check_csrf, safe_next, sign_in, sign_out
-from workflows.lifecycle import is_open
+from hub.web.security import Visitor, check_csrf, safe_next, sign_in, sign_out
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -77,22 +72,3 @@ async def log_out(request: Request) -> Response:
     check_csrf(request, await request.form())
     sign_out(request)
     return RedirectResponse("/", status_code=303)
-
-
-@router.get("/dashboard")
-async def dashboard(request: Request, user: StaffMember, session: SessionDep) -> HTMLResponse:
-    rows = await list_cases(session, user, CaseFilters())
-    categories = {c.code: c for c in (await session.scalars(select(Category))).all()}
-    structures = {s.code: s for s in (await session.scalars(select(Structure))).all()}
-    now = utcnow()
-    cases = [
-        {
-            "case": case,
-            "status": status_label(case.status),
-            "category": categories.get(case.category),
-            "structure": structures.get(code) if code else None,
-            "overdue": bool(case.due_at and case.due_at < now and is_open(case.status)),
-        }
-        for case, code in rows
-    ]
-    return render(request, "dashboard.html", cases=cases)

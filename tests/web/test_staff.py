@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import httpx
+from sqlalchemy import update
 
-from hub.models import User
+from hub.models import Case, User
 from hub.state import HubState
 from hub.users import create_user
 from tests.factories import case_body
@@ -152,11 +153,11 @@ async def test_counter_needs_sign_in_and_a_recording_role(
 
 
 def references(page: str) -> set[str]:
-    return set(re.findall(r'<td class="code" dir="ltr">([^<]+)</td>', page))
+    return set(re.findall(r'<tr data-reference="([^"]+)"', page))
 
 
 async def test_dashboard_shows_each_role_only_its_cases(
-    client: httpx.AsyncClient, browser: BrowserFactory, sign_in: SignIn, staff
+    client: httpx.AsyncClient, browser: BrowserFactory, sign_in: SignIn, staff, state: HubState
 ) -> None:
     _, headers = await staff("clerk")
     made = {}
@@ -179,7 +180,13 @@ async def test_dashboard_shows_each_role_only_its_cases(
     assert references((await investigator.get("/dashboard")).text) == {made["corruption"]}
     supervisor = await browser()
     await sign_in(supervisor, "supervisor")
-    assert references((await supervisor.get("/dashboard")).text) == {made["roads"], made["water"]}
+    assert references((await supervisor.get("/dashboard")).text) == set()  # nothing overdue yet
+    async with state.sessions() as session:
+        await session.execute(
+            update(Case).where(Case.reference == made["roads"]).values(overdue=True)
+        )
+        await session.commit()
+    assert references((await supervisor.get("/dashboard")).text) == {made["roads"]}
 
 
 async def test_pages_carry_no_inline_script_or_style(
