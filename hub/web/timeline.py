@@ -9,6 +9,7 @@ from datetime import datetime
 
 from hub.i18n import N_
 from hub.models import Attachment, CaseEvent, Message, User
+from hub.web.labels import STATUS_LABELS
 
 EVENT_LABELS = {
     "received": N_("Case received"),
@@ -48,7 +49,16 @@ DELIVERY_LABELS = {
     "no_channel": N_("no channel to reach the citizen"),
 }
 # Event details staff may read; anything else in an event (ids, hashes) stays out of the page.
-SHOWN_DETAILS = ("from", "to", "reason", "references", "duplicate", "count", "structure", "channel")
+DETAIL_LABELS = {
+    "from": N_("from"),
+    "to": N_("to"),
+    "reason": N_("reason"),
+    "references": N_("cases"),
+    "duplicate": N_("duplicate"),
+    "count": N_("count"),
+    "structure": N_("structure"),
+    "channel": N_("channel"),
+}
 
 
 @dataclass(frozen=True)
@@ -126,11 +136,10 @@ def _event_entry(event: CaseEvent, staff: dict[int, User], with_text: bool) -> E
         data = json.loads(event.data)
     except ValueError:
         data = {}
-    shown = SHOWN_DETAILS if with_text else tuple(k for k in SHOWN_DETAILS if k != "reason")
     details = [
-        (key, ", ".join(map(str, value)) if isinstance(value, list) else str(value))
+        (DETAIL_LABELS[key], _detail_value(value))
         for key, value in (data.items() if isinstance(data, dict) else ())
-        if key in shown and value not in (None, "", [])
+        if key in DETAIL_LABELS and value not in (None, "", []) and (with_text or key != "reason")
     ]
     return Entry(
         event.created_at,
@@ -139,3 +148,10 @@ def _event_entry(event: CaseEvent, staff: dict[int, User], with_text: bool) -> E
         actor_name(event.actor, staff),
         details=details,
     )
+
+
+def _detail_value(value: object) -> str:
+    """A status code reads as its label (translated by the page); the rest as it is."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return STATUS_LABELS.get(str(value), str(value))
