@@ -177,3 +177,23 @@ async def test_policy_api_sets_new_deadlines(state: HubState, client: httpx.Asyn
     await receive(state, petition(category_hint="water"))
     case = await one_case(state)
     assert case.due_at is not None and case.due_at - case.received_at < timedelta(days=9)
+
+
+async def test_an_overdue_corruption_report_is_never_announced_to_the_structure_it_names(
+    state: HubState,
+) -> None:
+    async with state.sessions() as session:
+        water = await create_user(session, "eau@kef.tn", "correct horse battery", "officer", "sonede-kef")
+        cell = await create_user(session, "cellule@kef.tn", "correct horse battery", "investigator")
+    bribe = "Un agent de la SONEDE district du Kef demande une rachwa pour brancher le compteur"
+    await receive(state, petition(text=bribe, category_hint=None, kind_hint="corruption_report"))
+    case = await one_case(state)
+    assert case.sealed and case.first_response_due_at is not None
+    await tick(state, now=case.first_response_due_at - timedelta(days=1))
+    await tick(state, now=case.first_response_due_at + timedelta(minutes=1))
+    assert (await one_case(state)).overdue
+    async with state.sessions() as session:
+        staff = (await session.scalars(select(OutboxItem).where(OutboxItem.purpose.like("staff_%")))).all()
+    told = {item.payload.split('"user_id": ')[1].split(",")[0] for item in staff}
+    assert str(cell.id) in told  # the cell hears about its own overdue work
+    assert str(water.id) not in told  # the structure it names never hears of it
