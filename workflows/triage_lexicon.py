@@ -2014,9 +2014,12 @@ DEFAULT_TERMS: dict[str, str] = {
 4 taht tawla
 3 حق القهوة
 3 haq el qahwa
-2 qahwa
-2 kahwa
-2 gahwa
+0.5 qahwa
+0.5 kahwa
+0.5 gahwa
+0.5 qhiwa
+0.5 قهوه
+0.5 قهيوه
 3 ken ta3ti*
 3 ken ya3ti*
 3 ken n3ti*
@@ -2575,6 +2578,162 @@ DEFAULT_TERMS: dict[str, str] = {
 1.5 during working hours
 1.5 اوقات العمل
 1.5 وقت العمل
+# general vocabulary, written from domain knowledge in every language form
+# (not from any corpus message): bribery
+4 برطيل*
+4 البراطيل
+2.5 يدهنلو
+2.5 تدهنلو
+2.5 ندهنلو
+2.5 ندهنو
+4 rochwa
+4 rchwa
+4 rchoua
+4 rechoua
+4 erachwa
+3 rachaoui
+3 mrachi
+3 mourtachi
+3 mortachi
+3 tchipa
+4 bakhchich*
+3 dhanlou
+3 tedhanlou
+3 ydhanlou
+4 pot 2 vin
+4 pots 2 vin
+4 dessous 2 table
+4 graiss* la patte
+3 commission* occulte*
+4 rétro commission*
+4 rétrocommission*
+2.5 touch* .. commission*
+3 caisse* noire*
+3 de quoi prendre un café
+3 hush money
+3 bought off
+3 buy* off
+3 under the counter
+3 pay to play
+3 payola
+3 palm* .. greas*
+3 coffee money
+3 money for coffee
+3 money for tea
+3 pocketed
+2.5 through the back door
+2 par la petite porte
+# embezzlement
+4 ikhtilas*
+4 ekhtilas*
+4 khtilas*
+4 ikhtlas
+3 yekhtles
+3 ykhtles
+3 ykhtelsou
+3 نهب .. المال*
+3 نهب .. اموال*
+3 نهب .. فلوس
+2.5 اموال البلديه
+2 فلوس البلديه
+2 flous el baladiya
+4 péculat
+4 prévarication*
+3 forfaiture
+3 soustraction de fonds
+3 soustrait* .. fonds
+4 abus de bien* sociaux
+3 siphonn*
+3 skim* .. money
+3 skim* .. funds
+4 money launder*
+4 launder* .. money
+4 blanchiment
+4 تبييض الاموال
+4 غسيل الاموال
+4 غسل الاموال
+4 الاثراء غير المشروع
+4 الكسب غير المشروع
+3 التربح
+4 enrichissement illicite
+4 illicit enrichment
+3 unexplained wealth
+3 ithra .. machrou3
+# favouritism and nepotism
+4 mahsoubi*
+4 mhsoubi*
+3 lktaf
+3 bel ktaf
+3 الزبونيه
+3 zbouniya
+3 jobs for the boys
+3 jobs for relatives
+3 favourit* .. relatives
+3 par copinage
+# extortion and abuse of office
+4 ibtizaz*
+4 ebtizaz*
+3 ybtaz*
+3 yebtaz*
+3 me fait chanter
+3 nous fait chanter
+3 shakedown*
+3 تجاوز السلطه
+3 سوء استعمال السلطه
+4 الشطط في استعمال السلطه
+3 excès de pouvoir
+3 abuse of authority
+3 abus* .. sa position
+3 abus* .. sa fonction
+3 misuse of office
+3 misuse of public
+3 abus* .. his position
+3 abus* .. her position
+3 istighlal .. nofoudh
+3 tala3ob*
+2.5 mechbouh*
+2.5 mchbouh*
+# public procurement
+4 bid rig*
+3 rigged bid*
+3 marché* arrangé*
+3 attribu* d avance
+3 appel* d offres .. sur mesure
+3 cahier des charges .. sur mesure
+3 tailored .. tender
+2 safqa*
+2 safaqa*
+2 sfaqat
+2 talab orodh
+3 صفق* مدبر*
+3 طلب* عروض .. مطبوخ*
+# forged documents
+4 faux et usage de faux
+4 usage de faux
+3 fausse* signature*
+2.5 faux papiers
+3 signature* imit*
+3 forged signature*
+3 doctored
+2 fake documents
+3 tazwir*
+3 tzwir*
+3 mzawr*
+3 mzawer*
+3 زور* .. امضا*
+3 زور* .. وثيق*
+3 زور* .. الوراق
+2 انتحال
+1.5 غير مشروع*
+# coffee: the Tunisian euphemism for a bribe, but also the café next door;
+# it says bribe only beside giving or asking
+3 @coffee & @offer
+3 @coffee & @give
+3 @coffee & @ask
+# a public service made conditional on dealing with a relative's business
+3 @condition & @kin & @business
+# "فاسد" is a corrupt official but also spoiled food
+-3 @food & @spoiled
 # combinations of term groups (see DEFAULT_GROUPS)
 1 @official
 1 @kin
@@ -3906,4 +4065,254 @@ bought
 buy
 buys
 """,
+    # coffee, the Tunisian euphemism for a small bribe
+    "coffee": """
+قهوه
+قهيوه
+qahwa
+kahwa
+gahwa
+qhiwa
+9hiwa
+coffee
+un café
+un petit café
+""",
+    # giving something to him (Derja and MSA forms the "give" group lacks)
+    "offer": """
+عطيتو
+عطيتلو
+عطاه
+عطاتو
+عطاوه
+اعطاه
+اعطيته
+اعطيتها
+نعطيه
+نعطيو
+نعطيلو
+يعطيه
+يعطيلو
+يعطيوه
+تعطيلو
+عطيني
+اعطيني
+3titou
+3tito
+3titlou
+3titlo
+3tini
+a3tini
+3tah
+3tewh
+na3tih
+na3tilou
+ya3tih
+ya3tilou
+ya3tiwh
+ta3tilou
+a3tih
+a3tilou
+donner
+donné*
+offert
+offrir
+offre
+gave
+given
+""",
+    "food": """
+لحوم
+لحم
+مواد غذاييه
+المواد الغذاييه
+خبز
+حليب
+ماكله
+غلال
+خضره
+ياغورت
+lham
+l7am
+makla
+viande*
+lait
+nourriture
+aliment*
+produits alimentaires
+food
+meat
+milk
+""",
+    "spoiled": """
+فاسد*
+fasid*
+fasda
+mfassed
+périmé*
+avarié*
+pourri*
+expired
+rotten
+spoiled
+spoilt
+""",
 }
+
+# A relative named with "his/her/their": the kin group lists inflected words one
+# by one, so a paradigm is generated instead of listed. Arabic-script stems take
+# the MSA and Derja possessive endings (a final ة is written ت before them, as
+# the language does); Latin-script Derja stems take -ou, -ha, -hom. A stem alone
+# is never a member: "قريب" is also "near", "زوجة" is also "a wife".
+_KIN_STEMS_ARABIC = (
+    "قريب",
+    "اقارب",
+    "نسيب",
+    "صهر",
+    "اصهار",
+    "ابن",
+    "ابناء",
+    "ولد",
+    "اولاد",
+    "ولاد",
+    "بنت",
+    "بنات",
+    "اخت",
+    "اخوات",
+    "اخوت",
+    "زوجت",
+    "مرت",
+    "صديق",
+    "اصدقاء",
+    "صاحب",
+    "صحاب",
+    "اصحاب",
+    "شريك",
+    "شركاء",
+    "حفيد",
+    "ابن عم",
+    "ولد عم",
+    "بنت عم",
+    "ابن خال",
+    "ولد خال",
+    "ابن اخ",
+    "ابن اخت",
+)
+_POSSESSIVE_ARABIC = ("ه", "ها", "هم", "هما", "و")
+_KIN_STEMS_LATIN = (
+    "9rib",
+    "qrib",
+    "a9arb",
+    "nsib",
+    "sehr",
+    "wled",
+    "weld",
+    "bent",
+    "okht",
+    "mart",
+    "sa7b",
+    "s7ab",
+    "chrik",
+    "weld 3am",
+    "bent 3am",
+    "weld 5al",
+)
+_POSSESSIVE_LATIN = ("ou", "ha", "hom")
+
+
+def _kin_paradigm() -> str:
+    forms = [s + p for s in _KIN_STEMS_ARABIC for p in _POSSESSIVE_ARABIC]
+    # "اصدقاء" + "ه" is also written with the hamza on its seat: اصدقاؤه, اصدقائه.
+    forms += [
+        s[:-1] + seat + p
+        for s in _KIN_STEMS_ARABIC
+        if s.endswith("ء")
+        for seat in "ؤئ"
+        for p in _POSSESSIVE_ARABIC
+    ]
+    forms += [s + p for s in _KIN_STEMS_LATIN for p in _POSSESSIVE_LATIN]
+    return "\n".join(forms) + "\n"
+
+
+DEFAULT_GROUPS["kin"] += _kin_paradigm()
+
+# A public service made conditional on dealing with someone's relative's
+# business: "he would sign only if I used his cousin's firm". Scored by
+# "@condition & @kin & @business" in the corruption terms.
+DEFAULT_GROUPS["condition"] = """
+يشترط*
+اشترط*
+شرط عل*
+بشرط
+يفرض*
+فرض عل*
+يجبر*
+اجبر*
+يلزم*
+الزم*
+ychtret*
+yechtret*
+chtret*
+ychart*
+yfardh*
+yjbar*
+ajbar*
+exige*
+impos*
+oblig*
+conditionn*
+à condition
+on condition
+as a condition
+condition for
+required
+requires
+insist*
+forced
+forces
+forcing
+"""
+DEFAULT_GROUPS["business"] = """
+مكتب*
+محل*
+حانوت*
+شركه
+شركات
+موسسه
+مقاوله
+مقاول*
+ورشه
+يملكه*
+يملكها
+يملكو
+متجر
+maktab*
+ma7al*
+7anout*
+charika
+chirka
+chrika
+mo9awla
+bureau*
+cabinet*
+société*
+entreprise*
+magasin*
+boutique*
+agence*
+fournisseur*
+atelier*
+firm
+firms
+company
+companies
+shop*
+store*
+business*
+supplier*
+contractor*
+agency
+office
+owned by
+appartenant à
+"""

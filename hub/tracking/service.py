@@ -56,10 +56,11 @@ async def track(
     if case is None or not vault.pin_matches(reference, pin.strip(), case.pin_hash):
         await count_failure(session, key, max_failures, lock_seconds)
         return None
-    return await _view(session, case)
+    return await view(session, case)
 
 
-async def _view(session: AsyncSession, case: Case) -> TrackedCase:
+async def view(session: AsyncSession, case: Case) -> TrackedCase:
+    """What the citizen sees of a case (the caller has checked they may see it)."""
     structure = await session.get(Structure, case.structure_id) if case.structure_id else None
     messages = (
         await session.scalars(

@@ -1,8 +1,14 @@
-"""Tracking with reference and PIN; wrong PINs look like unknown references; lockout."""
+"""Tracking with reference and PIN; wrong PINs look like unknown references; lockout;
+web supporters counted once per browser, never on a sealed case."""
 
 import httpx
+from sqlmodel import select
 
-from tests.conftest import StaffFactory
+from hub.models import Case
+from hub.petitions import add_web_supporter, supports_on_the_web, web_support_key
+from hub.privacy import Vault
+from hub.state import HubState
+from tests.conftest import SECRET, StaffFactory
 from tests.factories import case_body
 
 
@@ -55,3 +61,42 @@ async def test_repeated_failures_lock_the_reference(
 async def test_pin_is_required(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/track/KEF-0000-0000")
     assert response.status_code == 422
+
+
+async def test_web_supporters_are_counted_once_per_browser_and_never_on_sealed_cases(
+    client: httpx.AsyncClient, staff: StaffFactory, state: HubState
+) -> None:
+    public = await new_case(client, staff)
+    _, auth = await staff("clerk", "kef-municipality")
+    sealed = (
+        await client.post(
+            "/api/v1/cases",
+            json=case_body(category="corruption", text="rachwa au guichet"),
+            headers=auth,
+        )
+    ).json()
+    async with state.sessions() as session:
+        case = (
+            await session.scalars(select(Case).where(Case.reference == public["reference"]))
+        ).one()
+        report = (
+            await session.scalars(select(Case).where(Case.reference == sealed["reference"]))
+        ).one()
+        assert await add_web_supporter(session, state.vault, case, "a" * 43)
+        assert not await add_web_supporter(session, state.vault, case, "a" * 43)
+        assert await add_web_supporter(session, state.vault, case, "b" * 43)
+        assert not await add_web_supporter(session, state.vault, report, "a" * 43)
+        await session.commit()
+        assert case.supporters_count == 2 and report.supporters_count == 0
+        assert await supports_on_the_web(session, state.vault, case.reference, "a" * 43)
+        assert not await supports_on_the_web(session, state.vault, report.reference, "a" * 43)
+        assert not await supports_on_the_web(session, state.vault, case.reference, None)
+
+
+def test_the_stored_key_is_keyed_and_taken_per_case() -> None:
+    vault, other_key = Vault(SECRET), Vault(SECRET[::-1])
+    key = web_support_key(vault, "KEF-AAAA-AAAA", "t" * 43)
+    assert key.startswith("support:") and "t" * 43 not in key
+    assert key == web_support_key(vault, "KEF-AAAA-AAAA", "t" * 43)
+    assert key != web_support_key(vault, "KEF-BBBB-BBBB", "t" * 43)  # two cases: unlinkable
+    assert key != web_support_key(other_key, "KEF-AAAA-AAAA", "t" * 43)

@@ -14,6 +14,7 @@ import pytest
 
 from workflows.taxonomy import CATEGORY_CODES
 from workflows.triage import (
+    CORRUPTION_MIN_SCORE,
     DEV,
     HELD_OUT,
     LANGUAGES,
@@ -711,6 +712,117 @@ class TestCorruption:
     def test_the_words_of_corruption(self, text: str) -> None:
         assert triage(text).category == "corruption"
 
+    # General vocabulary in the five language forms, for each kind of scheme. No
+    # official's title in these messages: a lone "agent" or "العون" adds a little
+    # evidence of its own, and the vocabulary must decide without it.
+    @pytest.mark.parametrize(
+        ("scheme", "language", "text"),
+        [
+            ("bribery", "ar", "قدم المقاول برطيلا ليتم قبول ملفه"),
+            ("bribery", "aeb", "يدهنلو باش يعدي الملف"),
+            ("bribery", "aeb-latn", "ma t3adi chay ken b rchwa"),
+            ("bribery", "fr", "Il faut verser un pot 2 vin pour obtenir le permis"),
+            ("bribery", "fr", "Des rétro-commissions ont été versées sur ce contrat"),
+            ("bribery", "en", "Someone paid hush money to close the file"),
+            ("bribery", "en", "The contractor was bought off"),
+            ("embezzlement", "ar", "نهب أموال الجمعية الرياضية"),
+            ("embezzlement", "ar", "الإثراء غير المشروع لبعض المسؤولين"),
+            ("embezzlement", "aeb-latn", "famma ikhtilas fel jam3iya"),
+            ("embezzlement", "aeb-latn", "e5tilas fel jam3iya"),
+            ("embezzlement", "fr", "Péculat et enrichissement illicite au sein de la régie"),
+            ("embezzlement", "en", "Money laundering through the sports association"),
+            ("favouritism", "ar", "التوظيف في البلدية بالزبونية"),
+            ("favouritism", "aeb-latn", "el khedma ma tetla3 ken bel ma7soubiya"),
+            ("favouritism", "aeb-latn", "ykhadmou ken eli 3andou lktaf"),
+            ("favouritism", "en", "It is jobs for the boys at the town hall"),
+            ("extortion", "aeb-latn", "ybtaz fel louagistes kol jem3a"),
+            ("extortion", "fr", "Il me fait chanter depuis des mois"),
+            ("extortion", "en", "A shakedown of the street vendors every Friday"),
+            ("abuse of office", "ar", "الشطط في استعمال السلطة"),
+            ("abuse of office", "ar", "تجاوز السلطة في منح الرخص"),
+            ("abuse of office", "fr", "Excès de pouvoir manifeste dans ce dossier"),
+            ("abuse of office", "en", "A clear misuse of office"),
+            ("procurement", "aeb-latn", "el safqa ta3 el kayes mchbouha"),
+            ("procurement", "fr", "Le marché a été attribué d'avance"),
+            ("procurement", "en", "Bid rigging in the road contracts"),
+            ("forgery", "ar", "زوروا الإمضاء على الوثيقة"),
+            ("forgery", "aeb-latn", "3amlou tazwir fel wra9"),
+            ("forgery", "fr", "Faux et usage de faux à la recette"),
+            ("forgery", "en", "The register was doctored"),
+        ],
+    )
+    def test_general_vocabulary_in_every_form(self, scheme: str, language: str, text: str) -> None:
+        result = triage(text)
+        assert result.category == "corruption", (scheme, result.matched)
+        assert result.scores["corruption"] >= CORRUPTION_MIN_SCORE, (scheme, result.matched)
+
+    @pytest.mark.parametrize(
+        "variants",
+        [
+            ("برطيل", "بِرْطِيل", "بـرطـيـل", "البراطيل", "برطيلا"),  # harakat, tatweel, article
+            ("اختلاس", "إختلاس", "أختلاس"),  # hamza seats
+            ("ikhtilas", "e5tilas", "ekhtilas"),  # Arabizi 5
+            ("ma7soubiya", "mahsoubiya", "mhsoubia"),  # Arabizi 7
+            ("ibtizaz", "ebtizaz", "ybtaz", "yebtaz"),
+            ("rétrocommission", "retrocommission", "RÉTRO-COMMISSIONS"),  # accents, case
+            ("pot-de-vin", "pot de vin", "pot 2 vin"),  # SMS
+            ("péculat", "peculat", "PÉCULAT"),
+        ],
+    )
+    def test_spellings_of_one_word_meet(self, variants: tuple[str, ...]) -> None:
+        for text in variants:
+            assert triage(text).category == "corruption", text
+
+    def test_coffee_is_a_bribe_only_beside_giving_or_asking(self) -> None:
+        for text in (
+            "قالي لازمك تعطيه قهوة باش يمضيلك",
+            "عطيتو قهيوة و عدالي الملف",
+            "a3tini 9ahwa w nsalla7lek el dossier",
+            "3tito 9hiwa bech y3addi el mlaf",
+            "talbli 9ahwa",
+            "He asked me for a coffee before stamping the form",
+        ):
+            assert triage(text).category == "corruption", text
+        for text in (
+            "9ahwa",
+            "القهوة اللي قدام داري تعمل حس للصباح",
+            "el 9ahwa ta3 el 7ouma 7attet el koursiyet 3al trottoir",
+            "The coffee shop next door blocks the pavement with chairs",
+        ):
+            assert triage(text).category != "corruption", text
+
+    def test_spoiled_food_is_not_a_corrupt_official(self) -> None:
+        assert triage("بيع لحوم فاسدة في السوق الأسبوعي").category == "public_hygiene"
+        assert triage("مواد غذائية فاسدة في المحل").category == "public_hygiene"
+        assert triage("موظف فاسد في القباضة").category == "corruption"
+
+    @pytest.mark.parametrize(
+        ("language", "text"),
+        [
+            ("ar", "يشترط علينا شراء المواد من محل ابن عمه"),
+            ("aeb", "يفرض على الناس يخدمو مع مكتب صاحبو"),
+            ("aeb-latn", "ychtret 3lina nechriw men 7anout 9ribou"),
+            ("fr", "Il exige qu'on passe par le bureau de son beau-frère"),
+            ("en", "He requires us to buy from his brother's shop"),
+        ],
+    )
+    def test_a_service_conditional_on_a_relatives_business(self, language: str, text: str) -> None:
+        result = triage(text)
+        assert result.category == "corruption", result.matched
+        assert "corruption:@condition & @kin & @business" in result.matched
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "الشركة تشترط على الحرفاء خلاص الفاتورة في مكتبها",
+            "المدرسة تشترط حضور الولي مع ابنه",
+            "محل قريب من الدار فيه زبلة برشا",  # قريب: near, not a relative
+            "يطلب السيد نقلة ابنه إلى المعهد القريب من منزله",
+        ],
+    )
+    def test_a_condition_or_a_relative_alone_is_not_corruption(self, text: str) -> None:
+        assert triage(text).category != "corruption"
+
     def test_corruption_wins_over_louder_vocabulary(self) -> None:
         text = (
             "Le technicien de la SONEDE qui relève les compteurs d'eau et répare les fuites "
@@ -799,6 +911,22 @@ class TestLexicon:
         )
         assert lexicon.scores("le maire a embauché son neveu")[0] == {"corruption": 3.0}
         assert lexicon.scores("le maire est venu")[0] == {}
+
+    def test_relatives_are_a_paradigm_not_a_list(self) -> None:
+        kin = set(default_lexicon().groups["kin"])
+        for possessed in (
+            "قريبه",
+            "قريبها",
+            "قريبهم",
+            "قريبو",
+            "صديقه",
+            "شريكه",
+            "qribou",
+            "chrikou",
+        ):
+            assert possessed in kin
+        assert "زوجتها" in kin and "اصدقاؤه" in kin and "اصدقائه" in kin
+        assert not {"قريب", "زوجه", "زوجة", "صديق", "qrib"} & kin
 
     def test_an_administrator_may_use_the_shipped_groups(self) -> None:
         text = "le gardien du parc et son neveu"
