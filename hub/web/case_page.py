@@ -126,6 +126,7 @@ async def _page(
         actions=actions_for(user, case),
         action_labels=ACTION_LABELS,
         officers=await _assignable(session, case),
+        structure_names={s.code: s for s in structures},
         transfer_targets=[
             s for s in structures if s.id != case.structure_id and s.id not in hidden
         ],
