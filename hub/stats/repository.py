@@ -15,7 +15,8 @@ from hub.models import Case, Structure
 def _month(dialect: str) -> Any:
     if dialect == "postgresql":
         return func.to_char(func.timezone("Africa/Tunis", col(Case.received_at)), "YYYY-MM")
-    return func.strftime("%Y-%m", col(Case.received_at))
+    # SQLite keeps UTC; Tunisia is UTC+1 all year (no summer time since 2009).
+    return func.strftime("%Y-%m", col(Case.received_at), "+1 hours")
 
 
 def _hours(dialect: str, later: Any, earlier: Any) -> Any:

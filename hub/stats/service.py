@@ -3,13 +3,15 @@
 Counts under 5 are shown as "<5"; corruption reports appear only as monthly
 totals; structures are ranked only when they have enough cases to be fair.
 Figures are computed in the database and kept for a few minutes; every answer
-says when it was computed.
+says when it was computed. A narrower view (one structure, category, channel or
+range of months) is summed from the same kept figures, never queried again.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,11 +24,40 @@ from hub.stats import repository as repo
 SMALL = 5
 RANKING_MINIMUM = 20
 CACHE_SECONDS = 300.0
+VIEWS_KEPT = 256  # narrowed views kept per computation; the rest are summed on each request
+COUNTERS = ("received", "answered", "resolved", "overdue", "answered_on_time")
 
 
 def shown(count: int) -> int | str:
     """Small counts could point to a person: they are published as "<5"."""
     return "<5" if 0 < count < SMALL else count
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a reader narrows the figures to; None keeps everything. Months are "YYYY-MM"."""
+
+    structure: str | None = None
+    category: str | None = None
+    channel: str | None = None
+    month_from: str | None = None
+    month_to: str | None = None
+
+    def keeps_month(self, month: str) -> bool:
+        return (self.month_from is None or month >= self.month_from) and (
+            self.month_to is None or month <= self.month_to
+        )
+
+    def keeps(self, row: Any) -> bool:
+        return (
+            self.structure in (None, row.structure)
+            and self.category in (None, row.category)
+            and self.channel in (None, row.channel)
+            and self.keeps_month(row.month)
+        )
+
+
+EVERYTHING = Filters()
 
 
 @dataclass
@@ -37,43 +68,113 @@ class Statistics:
     corruption_reports: list[dict[str, Any]]
     fresh_for_seconds: int = int(CACHE_SECONDS)
     totals: dict[str, Any] = field(default_factory=dict)
+    # The same counts summed along one dimension (months without cases count zero).
+    categories: list[dict[str, Any]] = field(default_factory=list)
+    channels: list[dict[str, Any]] = field(default_factory=list)
+    months: list[dict[str, Any]] = field(default_factory=list)
+    filters: Filters = EVERYTHING
 
 
-_cache: dict[int, tuple[float, Statistics]] = {}
+@dataclass
+class _Snapshot:
+    """What the database answered, kept for CACHE_SECONDS."""
+
+    taken: float
+    generated_at: datetime
+    grouped: Sequence[Any]
+    corruption: Sequence[Any]
+    views: dict[Filters, Statistics] = field(default_factory=dict)
 
 
-async def statistics(session: AsyncSession) -> Statistics:
+_cache: dict[int, _Snapshot] = {}
+
+
+async def statistics(session: AsyncSession, filters: Filters = EVERYTHING) -> Statistics:
     key = id(session.get_bind())
-    cached = _cache.get(key)
-    if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
-        return cached[1]
-    computed = await _compute(session)
-    _cache[key] = (time.monotonic(), computed)
-    return computed
+    snapshot = _cache.get(key)
+    if snapshot is None or time.monotonic() - snapshot.taken >= CACHE_SECONDS:
+        generated_at = utcnow()
+        grouped = await repo.grouped(session)
+        corruption = await repo.corruption_totals(session)
+        snapshot = _Snapshot(time.monotonic(), generated_at, grouped, corruption)
+        _cache[key] = snapshot
+    view = snapshot.views.get(filters)
+    if view is None:
+        view = _compute(snapshot, filters)
+        if len(snapshot.views) < VIEWS_KEPT:
+            snapshot.views[filters] = view
+    return view
 
 
 def forget() -> None:
     _cache.clear()
 
 
-async def _compute(session: AsyncSession) -> Statistics:
-    raw = await repo.grouped(session)
-    rows = [_row(r) for r in raw]
-    by_structure: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for r in raw:
-        s = by_structure[r.structure]
-        for name in ("received", "answered", "resolved", "overdue", "answered_on_time"):
-            s[name] += int(getattr(r, name) or 0)
-    structures = _ranked(by_structure)
+def _compute(snapshot: _Snapshot, filters: Filters) -> Statistics:
+    raw = sorted(
+        (r for r in snapshot.grouped if filters.keeps(r)),
+        key=lambda r: (r.month, r.structure, r.category, r.channel),
+    )
+    by_structure = _summed(raw, "structure")
     corruption = [
         {"month": r.month, "received": shown(int(r.received)), "resolved": shown(int(r.resolved))}
-        for r in await repo.corruption_totals(session)
+        for r in sorted(snapshot.corruption, key=lambda r: str(r.month))
+        if filters.keeps_month(r.month)
     ]
     totals = {
         name: shown(int(sum(s[name] for s in by_structure.values())))
         for name in ("received", "answered", "resolved", "overdue")
     }
-    return Statistics(utcnow(), rows, structures, corruption, totals=totals)
+    return Statistics(
+        snapshot.generated_at,
+        [_row(r) for r in raw],
+        _ranked(by_structure),
+        corruption,
+        totals=totals,
+        categories=_listed("category", _summed(raw, "category")),
+        channels=_listed("channel", _summed(raw, "channel")),
+        months=_listed("month", _months_without_gaps(_summed(raw, "month"))),
+        filters=filters,
+    )
+
+
+def _summed(raw: Iterable[Any], dimension: str) -> dict[str, dict[str, int]]:
+    sums: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for r in raw:
+        s = sums[getattr(r, dimension)]
+        for name in COUNTERS:
+            s[name] += int(getattr(r, name) or 0)
+    return sums
+
+
+def _months_without_gaps(sums: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    if not sums:
+        return sums
+    first, last = min(sums), max(sums)
+    year, month = int(first[:4]), int(first[5:7])
+    filled: dict[str, dict[str, int]] = {}
+    while (code := f"{year:04d}-{month:02d}") <= last:
+        filled[code] = sums.get(code) or dict.fromkeys(COUNTERS, 0)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return filled
+
+
+def _summary(dimension: str, code: str, s: dict[str, int]) -> dict[str, Any]:
+    received = s["received"]
+    return {
+        dimension: code,
+        "received": shown(received),
+        "answered": shown(s["answered"]),
+        "resolved": shown(s["resolved"]),
+        "overdue": shown(s["overdue"]),
+        "share_answered_on_time": round(s["answered_on_time"] / received, 3)
+        if received >= SMALL
+        else None,
+    }
+
+
+def _listed(dimension: str, sums: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    return [_summary(dimension, code, sums[code]) for code in sorted(sums)]
 
 
 def _row(r: Any) -> dict[str, Any]:
@@ -99,25 +200,15 @@ def _row(r: Any) -> dict[str, Any]:
     }
 
 
-def _ranked(by_structure: dict[str, dict[str, float]]) -> list[dict[str, Any]]:
+def _ranked(by_structure: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
     """Structures ranked by the share answered on time; only those with enough cases."""
     order: dict[str, tuple[float, int]] = {}
     out: list[dict[str, Any]] = []
     for code, s in by_structure.items():
-        received = int(s["received"])
-        share = s["answered_on_time"] / received if received else 0.0
-        order[code] = (share, received)
+        received = s["received"]
+        order[code] = (s["answered_on_time"] / received if received else 0.0, received)
         out.append(
-            {
-                "structure": code,
-                "received": shown(received),
-                "answered": shown(int(s["answered"])),
-                "resolved": shown(int(s["resolved"])),
-                "overdue": shown(int(s["overdue"])),
-                "share_answered_on_time": round(share, 3) if received >= SMALL else None,
-                "ranked": received >= RANKING_MINIMUM,
-                "rank": None,
-            }
+            _summary("structure", code, s) | {"ranked": received >= RANKING_MINIMUM, "rank": None}
         )
     fair = sorted(
         (e for e in out if e["ranked"]), key=lambda e: tuple(-x for x in order[e["structure"]])

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
-from hub.web import admin, case_page, counter, dashboard, report, staff, tracking
+from hub.web import admin, case_page, counter, dashboard, report, staff, stats, tracking
 from hub.web.rendering import PageRoute, render
 from hub.web.security import Visitor
 
@@ -24,6 +24,7 @@ for pages in (
     admin.router,
     dashboard.router,
     case_page.router,
+    stats.router,
 ):
     router.include_router(pages)
 
