@@ -53,7 +53,8 @@ async def list_cases(
     user: CurrentUser, session: SessionDep, filters: Annotated[CaseFilters, Query()]
 ) -> list[CaseSummary]:
     rows = await repo.list_cases(session, user, filters)
-    return [service.summary_view(case, code) for case, code in rows]
+    with_text = service.reads_text(user)
+    return [service.summary_view(case, code, with_text) for case, code in rows]
 
 
 @router.get("/{reference}", response_model=CaseDetail)
@@ -164,11 +165,14 @@ async def add_note(
 async def likely_duplicates(
     reference: str, user: CurrentUser, session: SessionDep, state: StateDep
 ) -> list[DuplicateOut]:
-    """Open cases of the same category and place with similar text."""
+    """Open cases of the same category and place with similar text (none for a monitor,
+    who reads no text, as on the dashboard)."""
     canonical = normalise_reference(reference, state.settings.reference_prefix)
     visible = await repo.get_visible(session, user, canonical) if canonical else None
     if visible is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no case with this reference")
+    if not service.reads_text(user):
+        return []
     found = await duplicates.likely_duplicates(session, user, visible[0])
     return [
         DuplicateOut(

@@ -88,7 +88,7 @@ class CaseCreated(BaseModel):
 class MessageOut(BaseModel):
     direction: str
     channel: str
-    body: str
+    body: str = Field(description="empty for a monitor, who sees anonymised cases")
     created_at: datetime
     delivery_state: str | None = None
 
@@ -108,7 +108,7 @@ class CaseSummary(BaseModel):
     structure: str | None
     channel: str
     language: str | None
-    summary: str
+    summary: str = Field(description="empty for a monitor, who sees anonymised cases")
     supporters_count: int
     received_at: datetime
     due_at: datetime | None

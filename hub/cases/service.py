@@ -15,7 +15,7 @@ from hub.audit import append_event
 from hub.cases import repository as repo
 from hub.cases.schemas import CaseCreate, CaseCreated, CaseDetail, CaseSummary, EventOut, MessageOut
 from hub.intake.service import IntakeResult, accept
-from hub.models import Case, User
+from hub.models import Case, Role, User
 from hub.outbox.service import queued_ids
 from hub.petition import Attachment, Channel, KindHint, Location, Petition
 from hub.references import normalise_reference
@@ -117,7 +117,12 @@ async def created_view(session: AsyncSession, result: IntakeResult) -> CaseCreat
     )
 
 
-def summary_view(case: Case, structure: str | None) -> CaseSummary:
+def reads_text(user: User) -> bool:
+    """A monitor sees anonymised cases: what happened and when, never what was said."""
+    return user.role != Role.monitor
+
+
+def summary_view(case: Case, structure: str | None, with_text: bool = True) -> CaseSummary:
     return CaseSummary(
         reference=case.reference,
         status=case.status,
@@ -126,7 +131,7 @@ def summary_view(case: Case, structure: str | None) -> CaseSummary:
         structure=structure,
         channel=case.channel,
         language=case.language,
-        summary=case.summary,
+        summary=case.summary if with_text else "",
         supporters_count=case.supporters_count,
         received_at=case.received_at,
         due_at=case.due_at,
@@ -146,8 +151,9 @@ async def detail_view(
         await session.commit()
     messages = await repo.messages_of(session, case.id)
     events = await repo.events_of(session, case.id)
+    with_text = reads_text(user)
     return CaseDetail(
-        **summary_view(case, structure).model_dump(),
+        **summary_view(case, structure, with_text).model_dump(),
         governorate=case.governorate,
         municipality=case.municipality,
         first_response_due_at=case.first_response_due_at,
@@ -155,7 +161,7 @@ async def detail_view(
             MessageOut(
                 direction=m.direction,
                 channel=m.channel,
-                body=m.body,
+                body=m.body if with_text else "",
                 created_at=m.created_at,
                 delivery_state=m.delivery_state,
             )

@@ -66,7 +66,10 @@ async def put_lexicon(
 
 @router.get("/corrections.jsonl", response_class=Response, responses={403: {}})
 async def export_corrections(user: CurrentUser, session: SessionDep) -> Response:
-    """Staff corrections of triage as JSON lines: text, language, predicted, corrected."""
+    """Staff corrections of triage as JSON lines: text, language, predicted, corrected.
+
+    Corrections of cases that are sealed corruption reports are left out.
+    """
     require_roles(user, Role.administrator)
     return Response(
         await service.corrections_jsonl(session),

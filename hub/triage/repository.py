@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from hub.models import TriageCorrection, TriageTerm
+from hub.models import Case, TriageCorrection, TriageTerm
 
 
 async def all_terms(session: AsyncSession) -> Sequence[TriageTerm]:
@@ -28,12 +28,16 @@ async def replace_terms(
 
 
 async def corrections(session: AsyncSession) -> Sequence[tuple[str, str | None, str, str]]:
+    """Every correction whose case is not sealed: a corruption report's words are the cell's."""
     rows = await session.execute(
         select(
             col(TriageCorrection.text),
             col(TriageCorrection.language),
             col(TriageCorrection.predicted),
             col(TriageCorrection.corrected),
-        ).order_by(col(TriageCorrection.id))
+        )
+        .join(Case, col(Case.id) == col(TriageCorrection.case_id))
+        .where(col(Case.sealed).is_(False))
+        .order_by(col(TriageCorrection.id))
     )
     return [(r[0], r[1], r[2], r[3]) for r in rows.all()]

@@ -118,7 +118,8 @@ async def replace_category(
 async def corrections_jsonl(session: AsyncSession) -> str:
     """Labelled corrections for training, one JSON object a line.
 
-    Only the complaint text and its labels: no case, reporter or staff identity.
+    Only the complaint text and its labels: no case, reporter or staff identity, and
+    nothing of a sealed corruption report (only the anti-corruption cell reads those).
     """
     lines = (
         json.dumps(

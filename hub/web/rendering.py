@@ -72,10 +72,9 @@ def page_language(request: Request) -> tuple[Language, bool]:
     chosen = supported(request.query_params.get("lang"))
     if chosen:
         return Language(chosen), True
-    user = signed_in(request)
     code = (
         supported(request.cookies.get(LANGUAGE_COOKIE))
-        or (supported(user.language) if user else None)
+        or supported(getattr(request.state, "user_language", None))
         or from_accept_language(request.headers.get("accept-language"))
         or supported(hub_state(request).settings.default_language)
         or LANGUAGES[0]

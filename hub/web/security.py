@@ -76,8 +76,10 @@ async def visitor(request: Request, session: SessionDep) -> User | None:
     if user is None or not user.is_active or not Tokens.still_valid(user, fingerprint):
         return None
     request.state.user = user
-    # Kept as a plain value: the menu needs it even after a rollback has expired `user`.
+    # Kept as plain values: the menu and the page language need them even after a
+    # rollback has expired `user` (reading it then would be I/O outside the request's await).
     request.state.user_role = user.role
+    request.state.user_language = user.language
     return user
 
 

@@ -145,7 +145,7 @@ class TestPage:
 
     async def test_freshness_is_said(self, client: httpx.AsyncClient, state: HubState) -> None:
         await seed(state, STANDARD[:1])
-        page = (await client.get("/stats?lang=fr")).text
+        page = (await client.get("/stats?lang=en")).text
         freshness = re.search(r'<p class="stats-freshness"[^>]*>(.*?)</p>', page, re.S)
         assert freshness
         assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT[^"]+">[^<]+</time>', freshness.group(1))
