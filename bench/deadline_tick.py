@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import asyncpg
+from report import Figure, emit
 
 from hub.deadlines.service import tick
 from hub.migrate import upgrade
@@ -71,7 +72,9 @@ async def prepare(name: str, total: int, open_cases: int) -> HubState:
     await recreate(name)
     url = url_for(name)
     await asyncio.to_thread(upgrade, url)
-    settings = Settings(secret_key="bench-" + "x" * 40, database_url=url, data_dir=Path(tempfile.mkdtemp()))  # type: ignore[arg-type]
+    settings = Settings(
+        secret_key="bench-" + "x" * 40, database_url=url, data_dir=Path(tempfile.mkdtemp())
+    )  # type: ignore[arg-type]
     state = HubState.build(settings)
     async with state.sessions() as session:
         await ensure_defaults(session)
@@ -80,7 +83,9 @@ async def prepare(name: str, total: int, open_cases: int) -> HubState:
     started = time.perf_counter()
     await conn.execute(FILL, total, open_cases, structure)
     await conn.execute("ANALYZE cases")
-    print(f"  loaded {total:,} cases ({open_cases:,} open) in {time.perf_counter() - started:.1f} s")
+    print(
+        f"  loaded {total:,} cases ({open_cases:,} open) in {time.perf_counter() - started:.1f} s"
+    )
     await conn.close()
     return state
 
@@ -113,21 +118,41 @@ async def run(large: int, small: int, due: int, runs: int) -> None:
         await state.engine.dispose()
         await drop(name)
         results[label] = statistics.median(timings)
-        print(f"  tick of {due:,} due cases: median {results[label]:.0f} ms "
-              f"(runs: {', '.join(f'{t:.0f}' for t in timings)})")
+        print(
+            f"  tick of {due:,} due cases: median {results[label]:.0f} ms "
+            f"(runs: {', '.join(f'{t:.0f}' for t in timings)})"
+        )
     ratio = results["large"] / results["small"]
     print()
     print(f"| store | cases | tick of {due} due (median ms) |")
     print("| --- | --- | --- |")
     print(f"| small | {small:,} | {results['small']:.0f} |")
     print(f"| large | {large:,} | {results['large']:.0f} |")
-    print(f"ratio large/small: {ratio:.2f} (target ≤ 1.5) — "
-          f"{'PASS' if ratio <= 1.5 and results['large'] < 500 else 'FAIL'}; "
-          f"large tick {'<' if results['large'] < 500 else '≥'} 500 ms")
+    emit(
+        "tick",
+        [
+            Figure(
+                f"tick of {due:,} due in {large:,} cases",
+                results["large"],
+                "ms",
+                "< 500 ms",
+                results["large"] < 500,
+            ),
+            Figure(f"tick of {due:,} due in {small:,} cases", results["small"], "ms"),
+            Figure("large / small tick", ratio, "x", "<= 1.5", ratio <= 1.5),
+        ],
+    )
+    print(
+        f"ratio large/small: {ratio:.2f} (target ≤ 1.5) — "
+        f"{'PASS' if ratio <= 1.5 and results['large'] < 500 else 'FAIL'}; "
+        f"large tick {'<' if results['large'] < 500 else '≥'} 500 ms"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--due", type=int, default=1_000)

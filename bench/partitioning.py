@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import asyncpg
+from report import Figure, emit
 
 ADMIN_URL = os.environ.get("HUB_BENCH_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test")
 DB = "hub_bench_partitioning"
@@ -126,7 +127,8 @@ async def measure(
         )
         rows.append((label, flat, part))
     insert = FILL.replace(
-        "FROM generate_series(1, $1) AS g", "FROM generate_series($4::bigint, $4::bigint + $1::bigint - 1) AS g"
+        "FROM generate_series(1, $1) AS g",
+        "FROM generate_series($4::bigint, $4::bigint + $1::bigint - 1) AS g",
     )
     timings = []
     for table in ("flat", "part"):
@@ -172,6 +174,13 @@ async def main() -> None:
         await conn.close()
         await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
         await admin.close()
+    emit(
+        "partitioning",
+        [
+            Figure(f"{label}: by month / plain", part / flat if flat else 0, "x")
+            for label, flat, part in rows
+        ],
+    )
     print(f"{'operation':32} {'plain ms':>10} {'by month ms':>12} {'ratio':>7}")
     for label, flat, part in rows:
         print(f"{label:32} {flat:10.1f} {part:12.1f} {part / flat if flat else 0:7.2f}")

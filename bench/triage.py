@@ -20,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from report import Figure, emit  # noqa: E402
+
 from workflows.triage import (  # noqa: E402
     CORRUPTION,
     DEV,
@@ -160,6 +162,33 @@ def main() -> int:
                     f"[{row['lang']} -> {got.language}] {dict(got.scores)}\n"
                     f"      {row['text'][:160]}"
                 )
+    if held is not None:
+        emit(
+            "triage",
+            [
+                Figure(
+                    "category accuracy (held out)",
+                    held.accuracy * 100,
+                    "%",
+                    ">= 85%",
+                    held.accuracy >= TARGETS["accuracy"],
+                ),
+                Figure(
+                    "corruption recall (held out)",
+                    held.corruption_recall * 100,
+                    "%",
+                    ">= 95%",
+                    held.corruption_recall >= TARGETS["corruption_recall"],
+                ),
+                Figure(
+                    "corruption precision (held out)",
+                    held.corruption_precision * 100,
+                    "%",
+                    ">= 90%",
+                    held.corruption_precision >= TARGETS["corruption_precision"],
+                ),
+            ],
+        )
     return 0 if held is not None and held.meets_targets() else 1
 
 
