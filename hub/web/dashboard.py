@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.cases import repository as repo
 from hub.cases.schemas import CHANNELS, STATUS_GROUPS, QueueFilters
-from hub.deps import SessionDep
+from hub.deps import SessionDep, StateDep
 from hub.i18n import N_, Language
 from hub.models import Case, Category, Role, Structure, User, utcnow
 from hub.web.labels import STATUS_LABELS, status_label
@@ -123,8 +123,18 @@ async def _names(session: AsyncSession) -> tuple[dict[str, Category], dict[str, 
     return categories, structures
 
 
+CHANNEL_NAMES = {
+    "sms": N_("SMS"),
+    "telegram": N_("Telegram"),
+    "email_out": N_("E-mail out"),
+    "email_in": N_("E-mail in"),
+}
+
+
 @router.get("/dashboard")
-async def dashboard(request: Request, user: StaffMember, session: SessionDep) -> HTMLResponse:
+async def dashboard(
+    request: Request, user: StaffMember, session: SessionDep, state: StateDep
+) -> HTMLResponse:
     filters = read_filters(request)
     page = await repo.queue(session, user, filters)
     ids = [case.id for case, _ in page.rows if case.id is not None]
@@ -159,6 +169,10 @@ async def dashboard(request: Request, user: StaffMember, session: SessionDep) ->
         previous_page=query_of(filters, page=filters.page - 1) if filters.page > 1 else None,
         next_page=query_of(filters, page=filters.page + 1) if page.has_more else None,
         export_query=query_of(filters, page=None),
+        channel_states=[
+            (CHANNEL_NAMES[name], on == "on")
+            for name, on in state.settings.channel_status().items()
+        ],
     )
 
 

@@ -63,6 +63,7 @@ async def test_officer_queue_filters_search_and_firewall(
     assert queue.status_code == 200
     assert set(references(queue.text)) == {water, quiet}
     assert "Cases of your structure" in queue.text and "Due in" in queue.text
+    assert '<span class="channel-off">SMS off</span>' in queue.text  # no Twilio credentials here
     found = await officer.get("/dashboard", params={"q": "fuite"})
     assert references(found.text) == [water]
     assert references((await officer.get("/dashboard", params={"q": quiet})).text) == [quiet]
