@@ -2,13 +2,16 @@
 
 Counts under 5 are shown as "<5"; corruption reports appear only as monthly
 totals; structures are ranked only when they have enough cases to be fair.
-Figures are computed in the database and kept for a few minutes; every answer
+Figures are computed in the database and kept for a few minutes, then
+recomputed in the background while the kept ones are still served; every answer
 says when it was computed. A narrower view (one structure, category, channel or
 range of months) is summed from the same kept figures, never queried again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -16,14 +19,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from hub.models import utcnow
 from hub.stats import repository as repo
 
+log = logging.getLogger("hub.stats")
+
 SMALL = 5
 RANKING_MINIMUM = 20
 CACHE_SECONDS = 300.0
+STALE_SECONDS = 2 * CACHE_SECONDS  # older figures are never served: the request waits
 VIEWS_KEPT = 256  # narrowed views kept per computation; the rest are summed on each request
 COUNTERS = ("received", "answered", "resolved", "overdue", "answered_on_time")
 
@@ -87,17 +93,21 @@ class _Snapshot:
 
 
 _cache: dict[int, _Snapshot] = {}
+_refreshing: dict[int, asyncio.Task[None]] = {}
 
 
 async def statistics(session: AsyncSession, filters: Filters = EVERYTHING) -> Statistics:
-    key = id(session.get_bind())
+    """Figures at most CACHE_SECONDS old; a request never waits for a recomputation
+    while the previous figures are under twice that age (they are served meanwhile)."""
+    engine = session.bind
+    assert isinstance(engine, AsyncEngine), "statistics read through the app's engine"
+    key = id(engine)
     snapshot = _cache.get(key)
-    if snapshot is None or time.monotonic() - snapshot.taken >= CACHE_SECONDS:
-        generated_at = utcnow()
-        grouped = await repo.grouped(session)
-        corruption = await repo.corruption_totals(session)
-        snapshot = _Snapshot(time.monotonic(), generated_at, grouped, corruption)
-        _cache[key] = snapshot
+    age = time.monotonic() - snapshot.taken if snapshot else None
+    if snapshot is None or age is None or age >= STALE_SECONDS:
+        snapshot = await _query(session, key)
+    elif age >= CACHE_SECONDS:
+        _refresh(engine, key)  # one recomputation in the background; these figures meanwhile
     view = snapshot.views.get(filters)
     if view is None:
         view = _compute(snapshot, filters)
@@ -106,8 +116,44 @@ async def statistics(session: AsyncSession, filters: Filters = EVERYTHING) -> St
     return view
 
 
+def _refresh(engine: AsyncEngine, key: int) -> None:
+    """Start the one background recomputation for this database, unless it is under way."""
+    task = _refreshing.get(key)
+    if task is None or task.done():
+        _refreshing[key] = asyncio.create_task(_query_apart(engine, key), name="hub-statistics")
+
+
+async def _query_apart(engine: AsyncEngine, key: int) -> None:
+    try:
+        async with AsyncSession(engine) as session:
+            snapshot = await _query(session, key, install=False)
+        # The whole-hub view is what most visitors ask for: ready before the swap, and drawn
+        # in a thread so that requests served meanwhile are not held behind it.
+        snapshot.views[EVERYTHING] = await asyncio.to_thread(_compute, snapshot, EVERYTHING)
+        _cache[key] = snapshot
+    except Exception:  # the kept figures stay; the next request tries again
+        log.exception("statistics: background recomputation failed")
+
+
+async def _query(session: AsyncSession, key: int, install: bool = True) -> _Snapshot:
+    generated_at = utcnow()
+    grouped = await repo.grouped(session)
+    corruption = await repo.corruption_totals(session)
+    snapshot = _Snapshot(time.monotonic(), generated_at, grouped, corruption)
+    if install:
+        _cache[key] = snapshot
+    return snapshot
+
+
 def forget() -> None:
+    """Drop every kept figure: the next request computes afresh (and waits for it)."""
     _cache.clear()
+
+
+def expire() -> None:
+    """Make the kept figures due for recomputation, as if CACHE_SECONDS had passed."""
+    for snapshot in _cache.values():
+        snapshot.taken = min(snapshot.taken, time.monotonic() - CACHE_SECONDS)
 
 
 def _compute(snapshot: _Snapshot, filters: Filters) -> Statistics:

@@ -1,5 +1,6 @@
 """Public statistics: numbers that match the store, small counts hidden, corruption only in totals."""
 
+import asyncio
 import csv
 import io
 
@@ -10,7 +11,7 @@ from hub.intake.conversation import receive
 from hub.models import Case, utcnow
 from hub.petition import KindHint
 from hub.state import HubState
-from hub.stats.service import forget
+from hub.stats.service import expire, forget
 from tests.factories import petition
 
 
@@ -66,3 +67,23 @@ async def test_csv_has_the_same_rows(client: httpx.AsyncClient, state: HubState)
 async def test_stats_are_in_the_openapi_schema(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()
     assert "/api/v1/stats" in schema["paths"] and "/api/v1/stats.csv" in schema["paths"]
+
+
+async def test_expired_figures_are_served_while_new_ones_are_computed(
+    client: httpx.AsyncClient, state: HubState
+) -> None:
+    await fill(state, water=6, roads=0, corruption=0)
+    first = (await client.get("/api/v1/stats")).json()
+    await fill(state, water=0, roads=6, corruption=0)  # forget() inside: start from this state
+    first = (await client.get("/api/v1/stats")).json()
+    await receive(state, petition(external_id="SM-late", sender="+21698009999", category_hint="water"))
+    expire()
+    served = (await client.get("/api/v1/stats")).json()
+    assert served["generated_at"] == first["generated_at"]  # the kept figures, at once
+    for _ in range(100):  # the recomputation runs beside the request, then replaces them
+        await asyncio.sleep(0.02)
+        latest = (await client.get("/api/v1/stats")).json()
+        if latest["generated_at"] != first["generated_at"]:
+            break
+    sonede = next(s for s in latest["structures"] if s["structure"] == "sonede-kef")
+    assert latest["generated_at"] > first["generated_at"] and sonede["received"] == 7
