@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from hub.auth.passwords import verify_password
+from hub.auth.passwords import password_matches
 from hub.deps import SessionDep, StateDep
 from hub.models import User
 from hub.settings import Settings
@@ -34,7 +34,7 @@ async def authenticate(
     await refuse_if_locked(session, key)
     query = select(User).where(func.lower(col(User.email)) == address)
     user = (await session.scalars(query)).first()
-    matches = verify_password(user.password_hash if user else None, password)
+    matches = await password_matches(user.password_hash if user else None, password)
     if not matches or user is None or not user.is_active:
         await count_failure(
             session, key, settings.sign_in_max_failures, settings.sign_in_lock_seconds

@@ -83,3 +83,43 @@ def test_hub_serve_answers_on_its_port(tmp_path: Path) -> None:
         output = server.communicate(timeout=10)[0].decode()
     assert "/api/v1/track/KEF-1234-5678" in output  # the access log is on
     assert "987654" not in output  # and carries no PIN
+
+
+async def test_sign_ins_are_checked_two_at_a_time_off_the_event_loop() -> None:
+    """A burst of sign-ins must not stall the loop (each check is tens of ms and 64 MB)."""
+    import asyncio
+    import threading
+    import time
+
+    from hub.auth import passwords
+
+    stored = passwords.hash_password("correct horse battery")
+    inside, peak, loop_thread = [0], [0], threading.get_ident()
+    original = passwords.verify_password
+
+    def counted(hashed: str | None, password: str) -> bool:
+        assert threading.get_ident() != loop_thread  # never on the event loop's thread
+        inside[0] += 1
+        peak[0] = max(peak[0], inside[0])
+        try:
+            return original(hashed, password)
+        finally:
+            inside[0] -= 1
+
+    passwords.verify_password = counted  # type: ignore[assignment]
+    try:
+        ticks: list[float] = []
+
+        async def heartbeat() -> None:
+            for _ in range(20):
+                ticks.append(time.perf_counter())
+                await asyncio.sleep(0.005)
+
+        results = await asyncio.gather(
+            heartbeat(), *(passwords.password_matches(stored, "correct horse battery") for _ in range(6))
+        )
+    finally:
+        passwords.verify_password = original  # type: ignore[assignment]
+    assert all(results[1:]) and peak[0] == 2
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert max(gaps) < 0.2  # the loop kept running while passwords were checked
