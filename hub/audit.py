@@ -30,33 +30,31 @@ def event_hash(event: CaseEvent) -> str:
     return _digest({name: getattr(event, name) for name in HASHED})
 
 
+# json.dumps with options builds an encoder per call; these are built once and give the
+# very same text (the hashes of stored events must not change).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_DATA = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def _digest(fields: dict[str, Any]) -> str:
     hashed = {name: fields[name] for name in HASHED}
     hashed["created_at"] = hashed["created_at"].isoformat(timespec="microseconds")
-    canonical = json.dumps(
-        hashed,
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(hashed).encode()).hexdigest()
 
 
-def _next_row(case: Case, kind: str, actor: str, data: dict[str, Any] | None) -> dict[str, Any]:
-    """The next event's columns, hash included; moves the case's chain head onto it."""
-    assert case.id is not None
+def _row(case_id: int, seq: int, prev_hash: str, entry: Entry) -> dict[str, Any]:
+    """An event's columns, hash included, following the event whose hash is `prev_hash`."""
+    kind, actor, data = entry
     row: dict[str, Any] = {
-        "case_id": case.id,
-        "seq": case.last_event_seq + 1,
+        "case_id": case_id,
+        "seq": seq,
         "kind": kind,
         "actor": actor,
-        "data": json.dumps(data or {}, sort_keys=True, ensure_ascii=False),
+        "data": _DATA.encode(data or {}),
         "created_at": utcnow(),
-        "prev_hash": case.last_event_hash or GENESIS,
+        "prev_hash": prev_hash,
     }
     row["hash"] = _digest(row)
-    case.last_event_seq, case.last_event_hash = row["seq"], row["hash"]
-    case.updated_at = row["created_at"]
     return row
 
 
@@ -64,19 +62,29 @@ def append_event(
     session: AsyncSession, case: Case, kind: str, actor: str, data: dict[str, Any] | None = None
 ) -> CaseEvent:
     """Add the next event of a case. The caller holds the case row (locked for update)."""
-    event = CaseEvent(**_next_row(case, kind, actor, data))
+    (row,) = chain_rows(case, [(kind, actor, data or {})])
+    event = CaseEvent(**row)
     session.add(event)
     session.add(case)
     return event
 
 
 def chain_rows(case: Case, entries: list[Entry]) -> list[dict[str, Any]]:
-    """Rows of a case's next events, chained in order, to be written in one INSERT.
-
-    Only the case object's chain head moves: the caller writes the rows and the head
-    (a new case does it once for all its intake events instead of once per event).
+    """Rows of a case's next events, chained in order, and the case's chain head moved
+    onto the last; the caller writes both (a new case writes its intake events in one
+    INSERT, and its head with its own row).
     """
-    return [_next_row(case, kind, actor, data) for kind, actor, data in entries]
+    assert case.id is not None
+    seq, prev_hash = case.last_event_seq, case.last_event_hash or GENESIS
+    rows = []
+    for entry in entries:
+        seq += 1
+        rows.append(_row(case.id, seq, prev_hash, entry))
+        prev_hash = rows[-1]["hash"]
+    if rows:
+        case.last_event_seq, case.last_event_hash = seq, prev_hash
+        case.updated_at = rows[-1]["created_at"]
+    return rows
 
 
 @dataclass(frozen=True)

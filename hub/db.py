@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Insert, Table, event, insert, make_url
+from sqlalchemy import Insert, Table, event, insert, inspect, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,10 +16,12 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlmodel import SQLModel
 
 from hub.settings import Settings, async_url
+
+Row = TypeVar("Row", bound=SQLModel)
 
 
 def ensure_sqlite_folder(url: str) -> None:
@@ -85,16 +88,66 @@ async def insert_values(
 async def insert_row(session: AsyncSession, row: SQLModel, unique: tuple[str, ...] = ()) -> bool:
     """Write a new object's row with one INSERT and set its id; False if `unique` clashed.
 
+    An id already set (reserved from the table's sequence) is written as it is.
     The object stays outside the session: `attach` it once it matches its row.
     """
     table: Table = row.__table__  # type: ignore[attr-defined]
-    values = {column.key: getattr(row, column.key) for column in table.columns}
-    del values["id"]
+    values = {column.key: row.__dict__[column.key] for column in table.columns}
+    if values["id"] is None:
+        del values["id"]
     new_id = await insert_values(session, table, values, unique)
     if new_id is None:
         return False
     row.id = new_id
     return True
+
+
+def new_row(model: type[Row], **values: Any) -> Row:
+    """A new object of a table model with its defaults, built as the ORM builds loaded rows.
+
+    SQLModel's __init__ sends every field through pydantic and the ORM's attribute
+    events (0.1 ms for a message, 0.4 ms for a case), and intake makes four objects
+    per message. Nothing is skipped that matters: table models are not validated by
+    __init__ either. Every field without a default must be given.
+    """
+    spec = _spec(model)
+    missing = spec.required - values.keys()
+    if missing:
+        raise TypeError(f"{model.__name__} needs {', '.join(sorted(missing))}")
+    row: Row = spec.new_instance()
+    fields = row.__dict__
+    fields.update(spec.defaults)
+    for name, factory in spec.factories:
+        if name not in values:
+            fields[name] = factory()
+    fields.update(values)
+    return row
+
+
+@dataclass(frozen=True)
+class _ModelSpec:
+    new_instance: Callable[[], Any]
+    defaults: dict[str, Any]  # the models' plain defaults are immutable values
+    factories: tuple[tuple[str, Callable[[], Any]], ...]
+    required: frozenset[str]
+
+
+@functools.cache
+def _spec(model: type[SQLModel]) -> _ModelSpec:
+    """Per model, once: how to make an instance, its defaults, the fields without one."""
+    configure_mappers()  # the ORM finishes its mappers on first use; new_instance needs them
+    defaults: dict[str, Any] = {}
+    factories: list[tuple[str, Callable[[], Any]]] = []
+    required: set[str] = set()
+    for name, field in model.model_fields.items():
+        if field.default_factory is not None:
+            factories.append((name, field.default_factory))  # type: ignore[arg-type]
+        elif field.is_required():
+            required.add(name)
+        else:
+            defaults[name] = field.default
+    manager = inspect(model).class_manager
+    return _ModelSpec(manager.new_instance, defaults, tuple(factories), frozenset(required))
 
 
 def attach(session: AsyncSession, *rows: SQLModel) -> None:
@@ -105,6 +158,19 @@ def attach(session: AsyncSession, *rows: SQLModel) -> None:
     for row in rows:
         make_transient_to_detached(row)
         session.add(row)
+
+
+def loaded(session: AsyncSession, model: type[Row], values: Mapping[str, Any]) -> Row:
+    """The session's object for a row just read with Core: the one it holds, else a new one.
+
+    As the ORM does when it loads a row: an object the session already has wins.
+    """
+    held = session.identity_map.get(session.identity_key(model, values["id"]))
+    if held is not None:
+        return held
+    row = new_row(model, **values)
+    attach(session, row)
+    return row
 
 
 @functools.cache
@@ -122,6 +188,8 @@ __all__ = [
     "attach",
     "insert_row",
     "insert_values",
+    "loaded",
     "make_engine",
     "make_sessionmaker",
+    "new_row",
 ]

@@ -105,6 +105,16 @@ class Reporter(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+# Dashboard and statistics indexes (migration 0006). The queues' predicate must name the
+# open statuses exactly as the queries do for PostgreSQL to use the partial indexes.
+_OPEN = sa.text(
+    "status IN ('assigned', 'awaiting_citizen', 'in_progress', 'received', 'reopened', "
+    "'routed', 'transferred')"
+)
+# The public statistics' month (El Kef's calendar), as hub/stats/repository.py groups it.
+_MONTH = sa.text("date_trunc('month', timezone('Africa/Tunis', received_at))")
+
+
 class Case(SQLModel, table=True):
     __tablename__ = "cases"
     __table_args__ = (
@@ -113,6 +123,48 @@ class Case(SQLModel, table=True):
             "next_deadline_at",
             postgresql_where=sa.text("next_deadline_at IS NOT NULL"),
             sqlite_where=sa.text("next_deadline_at IS NOT NULL"),
+        ),
+        # The queues by deadline: an officer's (open, then all of the structure's), and
+        # everyone else's among the public (sealed false) or the sealed cases.
+        sa.Index(
+            "ix_cases_open_structure_due",
+            "structure_id",
+            "sealed",
+            "due_at",
+            "id",
+            postgresql_where=_OPEN,
+            sqlite_where=_OPEN,
+        ),
+        sa.Index(
+            "ix_cases_open_sealed_due",
+            "sealed",
+            "due_at",
+            "id",
+            postgresql_where=_OPEN,
+            sqlite_where=_OPEN,
+        ),
+        sa.Index("ix_cases_structure_due", "structure_id", "sealed", "due_at", "id"),
+        # PostgreSQL only: the statistics read these alone, in group order.
+        sa.Index(
+            "ix_cases_public_stats",
+            "structure_id",
+            "category",
+            "channel",
+            _MONTH,
+            postgresql_include=[
+                "received_at",
+                "responded_at",
+                "resolved_at",
+                "first_response_due_at",
+                "overdue",
+            ],
+            postgresql_where=sa.text("NOT sealed"),
+        ),
+        sa.Index(
+            "ix_cases_sealed_stats",
+            _MONTH,
+            postgresql_include=["received_at", "resolved_at"],
+            postgresql_where=sa.text("sealed"),
         ),
     )
 
@@ -161,6 +213,12 @@ class Case(SQLModel, table=True):
 
 class Message(SQLModel, table=True):
     __tablename__ = "messages"
+    __table_args__ = (
+        # PostgreSQL only: full-text search of the threads (hub/cases/repository.py `_matches`).
+        sa.Index(
+            "ix_messages_body_fts", sa.text("to_tsvector('simple', body)"), postgresql_using="gin"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
@@ -238,8 +296,15 @@ class InboundReceipt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=20)
     external_id: str = Field(max_length=255)
-    case_id: int | None = Field(default=None, foreign_key="cases.id")
-    message_id: int | None = Field(default=None, foreign_key="messages.id")
+    # Checked at commit: intake writes the receipt first, naming the ids it reserves.
+    case_id: int | None = Field(
+        default=None,
+        sa_column_args=[sa.ForeignKey("cases.id", deferrable=True, initially="DEFERRED")],
+    )
+    message_id: int | None = Field(
+        default=None,
+        sa_column_args=[sa.ForeignKey("messages.id", deferrable=True, initially="DEFERRED")],
+    )
     fingerprint: str | None = Field(default=None, max_length=64)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     report_rate_limit_per_hour: int = 10  # public web form, per client address
     triage_rate_limit_per_minute: int = 30  # anonymous triage previews, per client address
     petition_flag_threshold: int = 50  # supporters that flag a case to the supervisor
+    metrics_token: SecretStr | None = None  # when set, /metrics asks for it as a bearer token
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None

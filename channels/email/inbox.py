@@ -30,7 +30,7 @@ from hub.intake.conversation import receive
 from hub.intake.repository import lock_case
 from hub.models import Direction, Quarantine
 from hub.outbox.repository import message_by_provider_id
-from hub.petition import Channel
+from hub.petition import Channel, Petition
 
 if TYPE_CHECKING:
     from hub.state import HubState
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("hub.channels.email")
 
 CHANNEL = Channel.email.value
+# A plain message of this size parses in about a millisecond: handing it to a thread
+# would cost more than it saves. Beyond, attachments take long enough to matter.
+PARSE_INLINE_BYTES = 64 * 1024
 
 
 class Outcome(StrEnum):
@@ -69,8 +72,7 @@ async def take_in(state: HubState, raw: bytes, *, envelope_sender: str | None = 
     """
     limits = Limits.of(state.settings)
     try:
-        # Off the event loop: a large mail takes a while to decode, and the web waits meanwhile.
-        parsed = await asyncio.to_thread(parse_email, raw, limits, envelope_sender=envelope_sender)
+        parsed = await _parsed(raw, limits, envelope_sender)
     except UnreadableMessage as exc:
         return await _quarantine_unreadable(state, raw, exc.external_id, exc.reason)
     except Exception as exc:  # any parser failure: the raw message is kept, not lost
@@ -87,6 +89,15 @@ async def take_in(state: HubState, raw: bytes, *, envelope_sender: str | None = 
         reason = f"intake refused it: {type(exc).__name__}"
         return await _quarantine_unreadable(state, raw, parsed.external_id, reason)
     return reception.outcome
+
+
+async def _parsed(
+    raw: bytes, limits: Limits, envelope_sender: str | None
+) -> Petition | AutomaticMessage:
+    if len(raw) <= PARSE_INLINE_BYTES:
+        return parse_email(raw, limits, envelope_sender=envelope_sender)
+    # Off the event loop: a large mail takes a while to decode, and the web waits meanwhile.
+    return await asyncio.to_thread(parse_email, raw, limits, envelope_sender=envelope_sender)
 
 
 async def _quarantine_unreadable(

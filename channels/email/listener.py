@@ -13,12 +13,13 @@ is unavailable (it keeps the mail and retries), 552 when it is too big.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 from channels.email.inbox import is_temporary, quiet_protocol_logs, take_in
 
@@ -31,27 +32,21 @@ LISTEN_HOST = "127.0.0.1"
 ACCEPTED = "250 2.0.0 Message accepted"
 RETRY_LATER = "451 4.3.0 The petition hub cannot store mail right now, try again later"
 TOO_BIG = "552 5.3.4 Message too big for the petition hub"
-READY_SECONDS = 5.0
+CLOSE_SECONDS = 5.0
 
 
 class InboundHandler:
-    """aiosmtpd handler: runs in the listener's thread, stores on the hub's event loop.
+    """aiosmtpd handler, on the hub's own event loop: the answer waits for the commit."""
 
-    The database engine belongs to the hub's loop, so each message is handed over
-    to it and the SMTP answer waits for the commit there.
-    """
-
-    def __init__(self, state: HubState, hub_loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, state: HubState) -> None:
         self.state = state
-        self.hub_loop = hub_loop
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = bytes(envelope.original_content or envelope.content or b"")
         if len(raw) > self.state.settings.max_body_bytes:
             return TOO_BIG
-        work = take_in(self.state, raw, envelope_sender=envelope.mail_from)
         try:
-            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, self.hub_loop))
+            await take_in(self.state, raw, envelope_sender=envelope.mail_from)
         except Exception as exc:
             # The type only: a database error's text quotes the statement's parameters.
             kind = "temporary" if is_temporary(exc) else "unexpected"
@@ -65,44 +60,51 @@ class InboundHandler:
 @asynccontextmanager
 async def smtp_listener(
     state: HubState, host: str = LISTEN_HOST
-) -> AsyncIterator[Controller | None]:
-    """Listen on settings.inbound_smtp_port for as long as the context is open."""
+) -> AsyncIterator[asyncio.AbstractServer | None]:
+    """Listen on settings.inbound_smtp_port for as long as the context is open.
+
+    The SMTP sessions run on the hub's event loop, beside the web requests, like
+    them waiting only on I/O: no thread to hand each message over to.
+    """
     settings = state.settings
     assert settings.inbound_smtp_port is not None
     quiet_protocol_logs()
-    handler = InboundHandler(state, asyncio.get_running_loop())
-    controller = Controller(
-        handler,
-        hostname=host,
-        port=settings.inbound_smtp_port,
-        server_hostname=_server_name(settings.mail_from),
-        data_size_limit=settings.max_body_bytes,
-        ready_timeout=READY_SECONDS,
-    )
-    if not await _started(controller):
+    handler = InboundHandler(state)
+    name = _server_name(settings.mail_from)
+
+    def session() -> SMTP:
+        return SMTP(
+            handler, hostname=name, data_size_limit=settings.max_body_bytes, enable_SMTPUTF8=True
+        )
+
+    server = await _listen(session, host, settings.inbound_smtp_port)
+    if server is None:
         yield None
         return
     log.info("e-mail: SMTP listener on %s:%s", host, settings.inbound_smtp_port)
     try:
-        yield controller
+        yield server
     finally:
-        await asyncio.to_thread(controller.stop)
+        server.close()
+        # Newer Pythons wait here for open sessions too, and a relay may keep one idle.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(server.wait_closed(), CLOSE_SECONDS)
 
 
-async def _started(controller: Controller) -> bool:
+async def _listen(
+    session: Callable[[], SMTP], host: str, port: int
+) -> asyncio.AbstractServer | None:
     try:
-        await asyncio.to_thread(controller.start)
+        return await asyncio.get_running_loop().create_server(session, host, port)
     except OSError as exc:
-        controller.loop.close()
         # With `hub serve --workers N` the first worker listens and the others find the
         # port taken; the web side of those workers must run on regardless.
         log.warning(
             "e-mail: port %s is taken (%s): this process does not receive mail by SMTP",
-            controller.port,
+            port,
             type(exc).__name__,
         )
-        return False
-    return True
+        return None
 
 
 def _server_name(mail_from: str | None) -> str:

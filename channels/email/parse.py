@@ -7,13 +7,15 @@ decides what the hub takes from a message.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import posixpath
 import re
 from dataclasses import dataclass
 from email import message_from_string
-from email.message import EmailMessage, Message
+from email.headerregistry import BaseHeader, HeaderRegistry
+from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser
 from email.policy import default as default_policy
 from typing import Any
@@ -79,16 +81,21 @@ def parse_email(
     """What one raw message is. `envelope_sender` is SMTP's MAIL FROM ("" for bounces)."""
     message = read_message(raw)
     external_id = external_id_of(message, raw)
-    kind = automatic_kind(message, envelope_sender)
-    if kind is not None:
-        return AutomaticMessage(external_id, kind, _answered_id(message), _delivery_failed(message))
+    # The email package parses a header again on every read: what is needed twice is
+    # read once here (a message's Content-Type was parsed some ten times).
+    content_type = message.get_content_type()
     sender, name = _sender(message)
+    kind = automatic_kind(message, envelope_sender, content_type=content_type, sender=sender)
+    if kind is not None:
+        answers = _answered_id(message, content_type)
+        return AutomaticMessage(external_id, kind, answers, _delivery_failed(message))
     if sender is None:
         raise UnreadableMessage("no usable sender address (From)", external_id)
     subject = _subject(message)
-    answered = _answered_id(message)
+    answered = _answered_id(message, content_type)
     reference = find_reference(subject, limits.reference_prefix)
-    text = _text(message, subject, is_reply=bool(answered or reference), limits=limits)
+    bodies = _bodies(message)
+    text = _text(bodies, subject, is_reply=bool(answered or reference), limits=limits)
     return Petition(
         channel=Channel.email,
         external_id=external_id,
@@ -97,14 +104,35 @@ def parse_email(
         sender=sender,
         name=name,
         language=_language(message),
-        attachments=_attachments(message, limits),
+        attachments=_attachments(message, bodies, limits),
         reply_to_message_id=answered,
         reply_to_reference=reference,
     )
 
 
+class _ParsedOnce(HeaderRegistry):
+    """The email package parses a header again each time it is read (a plain message's
+    Content-Type eight times while it is taken in, four of them by the parser itself).
+    A parsed header is an immutable string: the same name and value give it once.
+    """
+
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        if len(value) > _KEPT_HEADER_CHARS:  # rare, and not worth keeping in memory
+            return super().__call__(name, value)
+        return self._kept(name, value)
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 (one instance, as long as the process)
+    def _kept(self, name: str, value: str) -> BaseHeader:
+        return super().__call__(name, value)
+
+
+_KEPT_HEADER_CHARS = 998  # a header line's limit (RFC 5322)
+# `email.policy.default`, its headers parsed once.
+POLICY = default_policy.clone(header_factory=_ParsedOnce())
+
+
 def read_message(raw: bytes) -> EmailMessage:
-    message = BytesParser(policy=default_policy).parsebytes(raw)
+    message = BytesParser(policy=POLICY).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     return message
 
@@ -157,7 +185,7 @@ def _ids(value: str | None) -> list[str]:
     return [i for i in ids if i]
 
 
-def _answered_id(message: Message) -> str | None:
+def _answered_id(message: Message, content_type: str) -> str | None:
     """The message this one answers: In-Reply-To, else the last of References."""
     in_reply_to = _ids(_header(message, "In-Reply-To"))
     if in_reply_to:
@@ -165,17 +193,17 @@ def _answered_id(message: Message) -> str | None:
     references = _ids(_header(message, "References"))
     if references:
         return references[-1]
-    return _reported_id(message)
+    return _reported_id(message, content_type)
 
 
-def _reported_id(message: Message) -> str | None:
+def _reported_id(message: Message, content_type: str) -> str | None:
     """In a delivery report, the Message-ID of the mail that could not be delivered."""
-    if message.get_content_type() != "multipart/report":
+    if content_type != "multipart/report":
         return None
     for part in message.walk():
         kind = part.get_content_type()
         if kind == "text/rfc822-headers":
-            headers = message_from_string(decoded_text(part), policy=default_policy)
+            headers = message_from_string(decoded_text(part), policy=POLICY)
             return normalise_message_id(_header(headers, "Message-ID"))
         if kind == "message/rfc822" and part.is_multipart():
             original = part.get_payload(0)
@@ -208,9 +236,14 @@ def _sender(message: Message) -> tuple[str | None, str | None]:
 # ------------------------------------------------------------------ automatic mail
 
 
-def automatic_kind(message: Message, envelope_sender: str | None = None) -> str | None:
-    """Why a message is automatic (RFC 3834 and the usual robot signs), or None."""
-    if message.get_content_type() == "multipart/report":
+def automatic_kind(
+    message: Message, envelope_sender: str | None, *, content_type: str, sender: str | None
+) -> str | None:
+    """Why a message is automatic (RFC 3834 and the usual robot signs), or None.
+
+    `content_type` and `sender` (From) are the message's own, read once by the caller.
+    """
+    if content_type == "multipart/report":
         return "delivery_report"
     if envelope_sender is not None and envelope_sender.strip("<> ") == "":
         return "delivery_report"  # the null return path is what bounces are sent with
@@ -218,7 +251,6 @@ def automatic_kind(message: Message, envelope_sender: str | None = None) -> str 
         return "delivery_report"
     if _header(message, "X-Failed-Recipients"):
         return "delivery_report"
-    sender, _ = _sender(message)
     if sender and sender.split("@", 1)[0].lower() in _DAEMONS:
         return "delivery_report"
     auto_submitted = (_header(message, "Auto-Submitted") or "").split(";", 1)[0].strip().lower()
@@ -238,22 +270,31 @@ def _subject(message: Message) -> str:
     return " ".join((_header(message, "Subject") or "").split())
 
 
-def _text(message: EmailMessage, subject: str, *, is_reply: bool, limits: Limits) -> str:
-    body = trim_quoted(_body_text(message))
+# The plain and the HTML body of a message, when it has them.
+Bodies = tuple[MIMEPart | None, MIMEPart | None]
+
+
+def _bodies(message: EmailMessage) -> Bodies:
+    plain = message.get_body(preferencelist=("plain",))
+    rich = message.get_body(preferencelist=("html",))
+    return plain, rich
+
+
+def _text(bodies: Bodies, subject: str, *, is_reply: bool, limits: Limits) -> str:
+    body = trim_quoted(_body_text(bodies))
     text = _with_subject(body, subject, is_reply=is_reply, prefix=limits.reference_prefix)
     if len(text) > limits.max_text_chars:
         text = text[: limits.max_text_chars - 1].rstrip() + "…"
     return text
 
 
-def _body_text(message: EmailMessage) -> str:
+def _body_text(bodies: Bodies) -> str:
     """The plain part, else the HTML part reduced to text."""
-    plain = message.get_body(preferencelist=("plain",))
+    plain, rich = bodies
     if plain is not None:
         text = decoded_text(plain).strip()
         if text:
             return text
-    rich = message.get_body(preferencelist=("html",))
     if rich is not None:
         return html_to_text(decoded_text(rich))
     return ""
@@ -307,16 +348,9 @@ def _language(message: Message) -> str | None:
 # ------------------------------------------------------------------ attachments
 
 
-def _attachments(message: EmailMessage, limits: Limits) -> tuple[Attachment, ...]:
+def _attachments(message: EmailMessage, bodies: Bodies, limits: Limits) -> tuple[Attachment, ...]:
     """Photos and PDF scans, the type read from the bytes; other files are skipped."""
-    body_parts = {
-        id(part)
-        for part in (
-            message.get_body(preferencelist=("plain",)),
-            message.get_body(preferencelist=("html",)),
-        )
-        if part is not None
-    }
+    body_parts = {id(part) for part in bodies if part is not None}
     found: list[Attachment] = []
     skipped = 0
     for index, part in enumerate(message.walk()):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from twilio.twiml.messaging_response import MessagingResponse
 
 from channels.sms.delivery import record_delivery
 from channels.sms.inbound import MalformedWebhook, petition_for, read_message, read_status
 from channels.sms.media import fetch_media
-from channels.sms.signature import VerifiedForm
-from hub.deps import StateDep
+from channels.sms.signature import VerifiedForm, hub_state
 from hub.intake.conversation import receive
 
 router = APIRouter(prefix="/channels/sms", tags=["channels"])
@@ -33,7 +32,8 @@ _SIGNED: dict[int | str, dict[str, Any]] = {
     response_class=Response,
     responses={200: {"content": {"text/xml": {}}}, **_SIGNED},
 )
-async def incoming_sms(state: StateDep, form: VerifiedForm) -> Response:
+async def incoming_sms(request: Request, form: VerifiedForm) -> Response:
+    state = hub_state(request)
     try:
         sms = read_message(form)
     except MalformedWebhook as exc:
@@ -48,7 +48,8 @@ async def incoming_sms(state: StateDep, form: VerifiedForm) -> Response:
     summary="Twilio status callback: what became of an SMS the hub sent",
     responses=_SIGNED,
 )
-async def delivery_status(state: StateDep, form: VerifiedForm) -> dict[str, bool]:
+async def delivery_status(request: Request, form: VerifiedForm) -> dict[str, bool]:
+    state = hub_state(request)
     try:
         message_sid, reported = read_status(form)
     except MalformedWebhook as exc:

@@ -8,6 +8,7 @@ sees its own address, and a Host header is the caller's to choose.
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 from urllib.parse import parse_qsl
 
@@ -15,8 +16,8 @@ from fastapi import Depends, HTTPException, Request, status
 from starlette.datastructures import ImmutableMultiDict
 from twilio.request_validator import RequestValidator
 
-from hub.deps import StateDep
 from hub.settings import Settings
+from hub.state import HubState
 
 SIGNATURE_HEADER = "x-twilio-signature"
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -40,9 +41,9 @@ def signed_url(settings: Settings, request: Request) -> str:
     return settings.public_url.rstrip("/") + request.url.path + (f"?{query}" if query else "")
 
 
-async def verified_form(request: Request, state: StateDep) -> TwilioForm:
+async def verified_form(request: Request) -> TwilioForm:
     """The webhook's fields, once the request is proven to come from our Twilio account."""
-    settings = state.settings
+    settings = hub_state(request).settings
     off = channel_off_reason(settings)
     if off is not None:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, off)
@@ -54,13 +55,30 @@ async def verified_form(request: Request, state: StateDep) -> TwilioForm:
         )
     form = await _form(request)
     token = settings.twilio_auth_token.get_secret_value() if settings.twilio_auth_token else ""
-    if not RequestValidator(token).validate(signed_url(settings, request), form, signature):
+    if not signed_by(RequestValidator(token), signed_url(settings, request), form, signature):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,
             "the X-Twilio-Signature does not match: the request was not signed with this "
             "hub's Twilio auth token for its public URL (check HUB_PUBLIC_URL)",
         )
     return form
+
+
+def hub_state(request: Request) -> HubState:
+    # Not a FastAPI dependency: a plain `def` one would run in a worker thread per request.
+    state: HubState = request.app.state.hub
+    return state
+
+
+def signed_by(validator: RequestValidator, url: str, form: TwilioForm, signature: str) -> bool:
+    """Twilio's own check, its usual case first.
+
+    `validate` always signs two variants of the URL, with and without the port, and
+    accepts either; the URL as the hub knows it is one of the two, so it is tried
+    alone first and `validate` runs only when it does not match.
+    """
+    exact = validator.compute_signature(url, form)
+    return hmac.compare_digest(exact, signature) or validator.validate(url, form, signature)
 
 
 async def _form(request: Request) -> TwilioForm:

@@ -70,6 +70,9 @@ def _shifted(
     case: Case, start_of_day: datetime, calendar: Calendar, forward: bool
 ) -> dict[str, datetime]:
     changes: dict[str, datetime] = {}
+    day = start_of_day.astimezone(TUNIS).date()
+    if not Calendar(calendar.days_off - {day}).is_working_day(day):
+        return changes  # a weekend or a public holiday: no deadline counted it as a working day
     for name in _FIELDS:
         value: datetime | None = getattr(case, name)
         if value is None or value < start_of_day:

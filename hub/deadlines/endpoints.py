@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,7 +20,8 @@ router = APIRouter(prefix="/api/v1", tags=["deadlines"])
 
 class DayOffIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    day: date
+    # A typo such as 0026-03-20 is a 422; midnight of 0001-01-01 in Tunis has no UTC datetime.
+    day: date = Field(ge=date(2000, 1, 1), le=date(2999, 12, 31))
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -33,7 +35,10 @@ class PolicyIn(BaseModel):
     structure: str | None = None
     first_response_days: int = Field(ge=1, le=365)
     resolution_days: int = Field(ge=1, le=730)
-    reminder_days: list[int] = Field(default_factory=lambda: [2], max_length=5)
+    # Days before each deadline: 0 or less would remind after it, and a huge number overflows.
+    reminder_days: list[Annotated[int, Field(ge=1, le=730)]] = Field(
+        default_factory=lambda: [2], max_length=5
+    )
     escalation_grace_days: int = Field(default=2, ge=0, le=90)
     restart_on_transfer: bool = False
     reopen_window_days: int = Field(default=15, ge=0, le=365)

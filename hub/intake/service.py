@@ -20,12 +20,12 @@ from hub import attachments as files
 from hub.audit import Entry, append_event, chain_rows
 from hub.cases.duplicates import likely_duplicates
 from hub.contacts import normalise_email, normalise_phone
-from hub.db import attach, insert_row
+from hub.db import attach, insert_row, new_row
 from hub.deadlines.service import rules as deadline_rules
 from hub.deadlines.service import start_clock
 from hub.intake import repository as repo
 from hub.models import Attachment, Case, Direction, Message, OutboxItem, Reporter, utcnow
-from hub.outbox.service import notice_item, write_notice
+from hub.outbox.service import hold_notice, notice_item, notice_queued_entry
 from hub.petition import Channel, Petition
 from hub.privacy import Vault, new_pin
 from hub.references import new_reference, normalise_reference
@@ -37,6 +37,7 @@ from workflows.taxonomy import CORRUPTION_REPORT, category_for_kind_hint, kind_f
 from workflows.triage import TriageResult, triage
 
 REPLY_CHANNELS = {Channel.sms, Channel.telegram, Channel.email}
+ACKNOWLEDGEMENT = "acknowledgement"
 MEDIA_JOIN_WINDOW = timedelta(hours=24)
 
 
@@ -73,37 +74,44 @@ async def accept(
     reissue_pin_on_replay: bool = False,
     force_new: bool = False,
 ) -> IntakeResult:
-    receipt_id = await repo.claim_receipt(
-        session, petition.channel.value, petition.external_id, fingerprint
-    )
-    if receipt_id is None:
-        return await _replay(session, petition, ctx, fingerprint, reissue_pin_on_replay)
-
     lexicon = await ctx.lexicons.get(session) if ctx.lexicons else None
     proposed = triage(petition.text, lexicon) if petition.text.strip() else None
     if petition.language is None and proposed is not None:
         petition = dataclasses.replace(petition, language=proposed.language)
-    reporter, new_reporter = await _reporter(session, petition, ctx.vault)
+    # The citizen is looked up with the claim (one statement on PostgreSQL).
+    fresh = _fresh_reporter(petition, ctx.vault)
+    looked_up = fresh if fresh is not None and _has_contact(fresh) else None
+    claim = await repo.claim_for_case(
+        session, petition.channel.value, petition.external_id, fingerprint, looked_up
+    )
+    if claim is None:
+        return await _replay(session, petition, ctx, fingerprint, reissue_pin_on_replay)
+    found = (claim.reporter, claim.new_reporter) if claim.reporter is not None else None
+    reporter, new_reporter = await _settle_reporter(session, fresh, found)
     joinable = not force_new and not new_reporter  # a first message has nothing to join
     case = (
         await _case_to_join(session, petition, reporter, ctx.reference_prefix) if joinable else None
     )
     pin: str | None = None  # only a new case has one to give
     if case is None:
-        case, message, pin = await _open_case(session, petition, reporter, ctx, proposed)
+        # The receipt already names the reserved case and message: nothing more to write.
+        case, message, pin = await _open_case(session, petition, reporter, ctx, proposed, claim)
     else:
-        message = await _join_case(session, case, petition, ctx)
-    await repo.complete_receipt(session, receipt_id, case.id, message.id)
+        message = await _join_case(session, case, petition, ctx, claim.message_id)
+        await repo.complete_receipt(session, claim.receipt_id, case.id, message.id)
     return IntakeResult(
         case=case, message=message, created=pin is not None, replayed=False, pin=pin
     )
 
 
 async def _join_case(
-    session: AsyncSession, case: Case, petition: Petition, ctx: IntakeContext
+    session: AsyncSession, case: Case, petition: Petition, ctx: IntakeContext, message_id: int
 ) -> Message:
     """A reply to a case held locked: its message, events and status follow the ORM way."""
-    message, attached = await _add_inbound_message(session, case, petition, ctx)
+    message = _inbound_message(case, petition, ctx, message_id)
+    await insert_row(session, message)
+    attach(session, message)
+    attached = await _store_attachments(session, case, message, petition, ctx)
     for entry in attached:
         append_event(session, case, *entry)
     append_event(session, case, "citizen_replied", ctx.actor, {"message_id": message.id})
@@ -119,15 +127,14 @@ async def _replay(
     fingerprint: str | None,
     reissue_pin: bool,
 ) -> IntakeResult:
-    receipt = await repo.get_receipt(session, petition.channel.value, petition.external_id)
-    if fingerprint is not None and receipt.fingerprint not in (None, fingerprint):
+    case, message, first_fingerprint = await repo.replayed(
+        session, petition.channel.value, petition.external_id
+    )
+    if fingerprint is not None and first_fingerprint not in (None, fingerprint):
         raise IdempotencyConflict(
             "this Idempotency-Key was already used for a different request; "
             "use a new key for a new case"
         )
-    assert receipt.case_id is not None
-    case = await repo.lock_case(session, receipt.case_id)
-    message = await session.get(Message, receipt.message_id) if receipt.message_id else None
     pin = None
     if reissue_pin:
         # The PIN exists only as a hash, so a client that lost the first answer
@@ -142,13 +149,16 @@ async def _replay(
 async def find_or_create_reporter(
     session: AsyncSession, petition: Petition, vault: Vault
 ) -> Reporter | None:
-    return (await _reporter(session, petition, vault))[0]
+    fresh = _fresh_reporter(petition, vault)
+    found = None
+    if fresh is not None and _has_contact(fresh):
+        found = await repo.find_or_add_reporter(session, fresh)
+    return (await _settle_reporter(session, fresh, found))[0]
 
 
-async def _reporter(
-    session: AsyncSession, petition: Petition, vault: Vault
-) -> tuple[Reporter | None, bool]:
-    """The citizen behind a message (found by keyed hash, or new), and whether new."""
+def _fresh_reporter(petition: Petition, vault: Vault) -> Reporter | None:
+    """The citizen behind a message as a new row, contacts encrypted and hashed; None
+    when the message gives neither a contact nor a name."""
     phone = normalise_phone(
         petition.phone or (petition.sender if petition.channel == Channel.sms else None)
     )
@@ -156,31 +166,53 @@ async def _reporter(
         petition.email or (petition.sender if petition.channel == Channel.email else None)
     )
     telegram = petition.sender if petition.channel == Channel.telegram else None
-    hashes = (
-        vault.lookup_hash("phone", phone),
-        vault.lookup_hash("email", email),
-        vault.lookup_hash("telegram", telegram),
+    if not (phone or email or telegram or petition.name):
+        return None
+    return new_row(
+        Reporter,
+        language=petition.language,
+        phone_enc=vault.encrypt(phone),
+        phone_hash=vault.lookup_hash("phone", phone),
+        email_enc=vault.encrypt(email),
+        email_hash=vault.lookup_hash("email", email),
+        telegram_enc=vault.encrypt(telegram),
+        telegram_hash=vault.lookup_hash("telegram", telegram),
+        name_enc=vault.encrypt(petition.name) if not petition.anonymous else None,
     )
-    if not any(hashes) and not petition.name:
+
+
+def _has_contact(reporter: Reporter) -> bool:
+    return bool(reporter.phone_hash or reporter.email_hash or reporter.telegram_hash)
+
+
+async def _settle_reporter(
+    session: AsyncSession, fresh: Reporter | None, found: tuple[Reporter, bool] | None
+) -> tuple[Reporter | None, bool]:
+    """The citizen behind a message and whether new, from `fresh` and what its contacts
+    found (None: not looked up, as for a name without a contact)."""
+    if fresh is None:
         return None, False
-    reporter = await repo.find_reporter(session, *hashes) if any(hashes) else None
-    new = reporter is None
-    if reporter is None:
-        reporter = Reporter(language=petition.language)
-    if phone and not reporter.phone_hash:
-        reporter.phone_enc, reporter.phone_hash = vault.encrypt(phone), hashes[0]
-    if email and not reporter.email_hash:
-        reporter.email_enc, reporter.email_hash = vault.encrypt(email), hashes[1]
-    if telegram and not reporter.telegram_hash:
-        reporter.telegram_enc, reporter.telegram_hash = vault.encrypt(telegram), hashes[2]
-    if petition.name and not petition.anonymous:
-        reporter.name_enc = vault.encrypt(petition.name)
-    if new:
-        await insert_row(session, reporter)  # its id is needed at once, by the case
-        attach(session, reporter)
-    else:
-        session.add(reporter)  # any contact added is written with the rest
+    if found is None:
+        await insert_row(session, fresh)  # a name only: nobody to look up
+        attach(session, fresh)
+        return fresh, True
+    reporter, new = found
+    if not new:
+        _add_contacts(session, reporter, fresh)
     return reporter, new
+
+
+def _add_contacts(session: AsyncSession, reporter: Reporter, fresh: Reporter) -> None:
+    """A known citizen writing from a contact not yet on file, or giving a name."""
+    if fresh.phone_hash and not reporter.phone_hash:
+        reporter.phone_enc, reporter.phone_hash = fresh.phone_enc, fresh.phone_hash
+    if fresh.email_hash and not reporter.email_hash:
+        reporter.email_enc, reporter.email_hash = fresh.email_enc, fresh.email_hash
+    if fresh.telegram_hash and not reporter.telegram_hash:
+        reporter.telegram_enc, reporter.telegram_hash = fresh.telegram_enc, fresh.telegram_hash
+    if fresh.name_enc:
+        reporter.name_enc = fresh.name_enc
+    session.add(reporter)  # what changed is written with the rest
 
 
 async def _case_to_join(
@@ -234,27 +266,42 @@ async def _open_case(
     reporter: Reporter | None,
     ctx: IntakeContext,
     proposed: TriageResult | None,
+    claim: repo.Claim,
 ) -> tuple[Case, Message, str]:
-    """A new case, its message, acknowledgement and events: a few INSERTs, no unit of work.
+    """A new case, its message, acknowledgement and events, written without the unit of work.
 
-    The case is not locked by anyone else (nobody sees it before commit), so its whole
-    event chain is computed here and written in one INSERT, and its chain head once.
+    Nobody sees the case before commit and its id is reserved, so its event chain is
+    computed before anything is written and the case row goes in with its chain head.
     """
-    case, routed = await _new_case(session, petition, reporter, ctx, proposed)
-    pin = new_pin()
-    await _insert_with_unique_reference(session, case, pin, ctx)
-    message, attached = await _add_inbound_message(session, case, petition, ctx)
+    case, routed = await _new_case(session, petition, reporter, ctx, proposed, claim.case_id)
+    ack_to = ack_channel(petition, reporter)
     entries: list[Entry] = [
         ("received", ctx.actor, {"channel": case.channel, "kind": case.kind}),
         ("routed", "system", routed),
-        *attached,
     ]
-    ack = _acknowledgement(case, message, petition, reporter, pin, ctx.vault)
-    if ack is not None:
-        entries.append(await write_notice(session, ack))
+    if ack_to is not None:
+        entries.append(notice_queued_entry(ACKNOWLEDGEMENT, ack_to))
     entries += await _duplicates_hint(session, case)
-    await repo.write_events(session, case, chain_rows(case, entries))
-    attach(session, case)  # now equal to its row: later changes go through the ORM
+    events = chain_rows(case, entries)
+    message = _inbound_message(case, petition, ctx, claim.message_id)
+    pin = new_pin()
+
+    def acknowledgement() -> OutboxItem | None:
+        if ack_to is None or reporter is None:
+            return None
+        return _acknowledgement(case, message, petition, reporter, ack_to, pin, ctx.vault)
+
+    ack = await _write_under_fresh_reference(
+        session, case, message, events, pin, ctx, acknowledgement
+    )
+    if ack is not None:
+        hold_notice(session, ack)
+    # Attachment events need the attachments' ids, known only now: chained last.
+    late = chain_rows(case, await _store_attachments(session, case, message, petition, ctx))
+    if late:
+        await repo.write_events(session, late)
+        await repo.write_chain_head(session, case)
+    attach(session, case, message)  # now equal to their rows: later changes go through the ORM
     return case, message, pin
 
 
@@ -264,6 +311,7 @@ async def _new_case(
     reporter: Reporter | None,
     ctx: IntakeContext,
     proposed: TriageResult | None,
+    case_id: int,
 ) -> tuple[Case, dict[str, Any]]:
     """The case to open, triaged, routed and on the clock; with its `routed` event data."""
     hint = petition.category_hint or (proposed.category if proposed else None)
@@ -280,7 +328,9 @@ async def _new_case(
     decision = await route_case(session, facts)
     structure = await structure_by_code(session, decision.structure)
     received = petition.received_at
-    case = Case(
+    case = new_row(
+        Case,
+        id=case_id,
         reference="",
         pin_hash="",
         kind=kind,
@@ -318,24 +368,36 @@ async def _hidden_from(session: AsyncSession, text: str) -> str:
     return "|" + "|".join(str(i) for i in sorted(ids)) + "|"
 
 
-async def _insert_with_unique_reference(
-    session: AsyncSession, case: Case, pin: str, ctx: IntakeContext
-) -> None:
-    """Write the case under a fresh reference; a taken one is skipped (ON CONFLICT) and redrawn."""
+async def _write_under_fresh_reference(
+    session: AsyncSession,
+    case: Case,
+    message: Message,
+    events: list[dict[str, Any]],
+    pin: str,
+    ctx: IntakeContext,
+    acknowledgement: Callable[[], OutboxItem | None],
+) -> OutboxItem | None:
+    """Write the new case and its rows under a fresh reference; a taken one is redrawn.
+
+    The acknowledgement names the reference, so it is made again for each draw.
+    """
     for _ in range(8):
         case.reference = ctx.draw_reference(ctx.reference_prefix)
         case.pin_hash = ctx.vault.pin_hash(case.reference, pin)  # the hash binds the reference
-        if await insert_row(session, case, unique=("reference",)):
-            return
+        ack = acknowledgement()
+        if await repo.write_new_case(session, case, message, ack, events):
+            return ack
     raise RuntimeError("could not draw a free case reference in 8 tries")
 
 
-async def _add_inbound_message(
-    session: AsyncSession, case: Case, petition: Petition, ctx: IntakeContext
-) -> tuple[Message, list[Entry]]:
-    """The citizen's message and its attachments; the `attachment_added` events to chain."""
-    message = Message(
-        case_id=case.id,  # type: ignore[arg-type]
+def _inbound_message(
+    case: Case, petition: Petition, ctx: IntakeContext, message_id: int
+) -> Message:
+    """The citizen's message, under the id its receipt reserved (not written yet)."""
+    return new_row(
+        Message,
+        id=message_id,
+        case_id=case.id,
         direction=Direction.inbound.value,
         channel=petition.channel.value,
         body=petition.text,
@@ -345,13 +407,18 @@ async def _add_inbound_message(
         provider_id=_provider_id(petition),
         created_at=petition.received_at,
     )
-    await insert_row(session, message)
-    attach(session, message)
+
+
+async def _store_attachments(
+    session: AsyncSession, case: Case, message: Message, petition: Petition, ctx: IntakeContext
+) -> list[Entry]:
+    """The message's files, on disk and in the table; the `attachment_added` events to chain."""
     events: list[Entry] = []
     for item in petition.attachments:
         stored = files.store(ctx.attachments_dir, item.data, item.content_type)
-        row = Attachment(
-            case_id=case.id,  # type: ignore[arg-type]
+        row = new_row(
+            Attachment,
+            case_id=case.id,
             message_id=message.id,
             filename=item.filename[:255],
             content_type=stored.content_type,
@@ -362,7 +429,7 @@ async def _add_inbound_message(
         attach(session, row)
         data = {"attachment_id": row.id, "sha256": stored.sha256, "content_type": row.content_type}
         events.append(("attachment_added", ctx.actor, data))
-    return message, events
+    return events
 
 
 async def _duplicates_hint(session: AsyncSession, case: Case) -> list[Entry]:
@@ -412,19 +479,18 @@ def _acknowledgement(
     case: Case,
     message: Message,
     petition: Petition,
-    reporter: Reporter | None,
+    reporter: Reporter,
+    channel: str,
     pin: str,
     vault: Vault,
-) -> OutboxItem | None:
-    """The outbox item that gives the citizen the reference and PIN, if they can be reached."""
-    channel = ack_channel(petition, reporter)
-    if channel is None or reporter is None or reporter.id is None:
-        return None
+) -> OutboxItem:
+    """The outbox item that gives the citizen the reference and PIN on `ack_channel`."""
+    assert reporter.id is not None
     same_channel = petition.channel.value == channel
     return notice_item(
         case=case,
         channel=channel,
-        notice="acknowledgement",
+        notice=ACKNOWLEDGEMENT,
         reporter_id=reporter.id,
         language=reporter.language or case.language,
         dedupe_key=f"ack:{case.reference}",

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request, status
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
@@ -30,6 +30,7 @@ keys_router = APIRouter(prefix="/api/v1/open311", tags=["open311"])
 
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 class Open311Error(Exception):
@@ -149,7 +150,14 @@ def _when(value: str | None, name: str) -> datetime | None:
         ) from None
     if parsed.tzinfo is None:
         raise Open311Error(400, f"{name} needs a time zone, e.g. 2026-11-01T00:00:00+01:00")
-    return parsed
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-01:00 is past the calendar's end in UTC
+        utc = None
+    # The default window before an end date must fit in the calendar too.
+    if utc is None or utc < EARLIEST:
+        raise Open311Error(400, f"{name} is out of range")
+    return utc
 
 
 @router.get("/requests.json")
@@ -259,7 +267,9 @@ async def issue_key(body: KeyIn, user: CurrentUser, session: SessionDep) -> KeyO
 
 
 @keys_router.delete("/keys/{key_id}", status_code=204)
-async def revoke_key(key_id: int, user: CurrentUser, session: SessionDep) -> None:
+async def revoke_key(
+    key_id: Annotated[int, Path(ge=1, le=2**31 - 1)], user: CurrentUser, session: SessionDep
+) -> None:
     require_roles(user, Role.administrator)
     row = await session.get(ApiKey, key_id)
     if row is None:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from channels.base import Outbound, PermanentFailure, Sent, TemporaryFailure
 from hub import notices
 from hub.audit import Entry, append_event
-from hub.db import attach, insert_row
+from hub.db import new_row
 from hub.models import Case, Direction, Message, OutboxItem, Reporter, User, utcnow
 from hub.outbox import repository as repo
 from hub.privacy import Vault
@@ -92,7 +92,8 @@ def notice_item(
         "secret_params": secret_params or {},  # encrypted values, wiped once sent
         "in_reply_to": in_reply_to,
     }
-    return OutboxItem(
+    return new_row(
+        OutboxItem,
         case_id=case.id if case else None,
         message_id=message_id,
         channel=channel,
@@ -102,20 +103,20 @@ def notice_item(
     )
 
 
-async def write_notice(session: AsyncSession, item: OutboxItem) -> Entry:
-    """`queue_notice` for a case whose events the caller chains itself (a new case).
+def hold_notice(session: AsyncSession, item: OutboxItem) -> None:
+    """`queue_notice` for an item its caller wrote itself (a new case's acknowledgement).
 
-    Writes the item with one INSERT and returns its `notice_queued` event for the
-    caller to chain with the case's other events.
+    The caller also chains its `notice_queued_entry` with the case's other events.
     """
-    await insert_row(session, item)
-    attach(session, item)
     _hold(session, item)
-    return notice_queued(item)
 
 
 def notice_queued(item: OutboxItem) -> Entry:
-    return "notice_queued", "system", {"notice": item.purpose, "channel": item.channel}
+    return notice_queued_entry(item.purpose, item.channel)
+
+
+def notice_queued_entry(notice: str, channel: str) -> Entry:
+    return "notice_queued", "system", {"notice": notice, "channel": channel}
 
 
 def _hold(session: AsyncSession, item: OutboxItem) -> None:
@@ -146,8 +147,9 @@ def queue_staff_notice(
 
 async def queued_ids(session: AsyncSession) -> list[int]:
     """Ids of the items this transaction queued (call before commit, nudge after)."""
-    await session.flush()
     items: list[OutboxItem] = session.info.pop("outbox", [])
+    if any(item.id is None for item in items):  # added the ORM way: ids come with the flush
+        await session.flush()
     return [item.id for item in items if item.id is not None]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy import Float, case, cast, false, func, literal_column, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -13,63 +13,102 @@ from hub.models import Case, Structure
 
 
 def _month(dialect: str) -> Any:
+    """The month a case was received in, on El Kef's calendar: what the figures group by."""
     if dialect == "postgresql":
-        return func.to_char(func.timezone("Africa/Tunis", col(Case.received_at)), "YYYY-MM")
+        # Written out as the indexes ix_cases_public_stats and ix_cases_sealed_stats hold it.
+        return func.date_trunc(
+            literal_column("'month'"),
+            func.timezone(literal_column("'Africa/Tunis'"), col(Case.received_at)),
+        )
     # SQLite keeps UTC; Tunisia is UTC+1 all year (no summer time since 2009).
     return func.strftime("%Y-%m", col(Case.received_at), "+1 hours")
 
 
-def _hours(dialect: str, later: Any, earlier: Any) -> Any:
-    if dialect == "postgresql":
-        return func.extract("epoch", later - earlier) / 3600.0
-    return (func.julianday(later) - func.julianday(earlier)) * 24.0
+def _month_code(dialect: str, month: Any) -> Any:
+    """The grouped month written as YYYY-MM."""
+    return func.to_char(month, "YYYY-MM") if dialect == "postgresql" else month
 
 
-def _median(dialect: str, value: Any) -> Any:
+def _median_hours(dialect: str, later: Any, earlier: Any) -> Any:
     if dialect == "postgresql":
-        return func.percentile_cont(0.5).within_group(value)
-    return cast(func.avg(value), Float)  # SQLite has no median; the embedded demo shows the mean
+        # The median of the seconds, then hours: float arithmetic, not numeric (3x faster).
+        seconds = func.date_part("epoch", later - earlier)
+        return func.percentile_cont(0.5).within_group(seconds) / 3600.0
+    # SQLite has no median; the embedded demo shows the mean.
+    hours = (func.julianday(later) - func.julianday(earlier)) * 24.0
+    return cast(func.avg(hours), Float)
+
+
+async def _plain_execution(session: AsyncSession) -> None:
+    """No JIT for these: compiling costs PostgreSQL more than it saves on one scan."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL jit = off"))
 
 
 async def grouped(session: AsyncSession) -> Sequence[Any]:
-    """One row per structure, category, channel and month of the public (unsealed) cases."""
+    """One row per structure, category, channel and month of the public (unsealed) cases.
+
+    Grouped by the structure's id and joined to its code afterwards, so that on PostgreSQL
+    the whole aggregate is one read of ix_cases_public_stats in group order.
+    """
     dialect = session.get_bind().dialect.name
-    month = _month(dialect).label("month")
-    first = _hours(dialect, col(Case.responded_at), col(Case.received_at))
-    resolved = _hours(dialect, col(Case.resolved_at), col(Case.received_at))
+    month = _month(dialect)
     on_time = case((col(Case.responded_at) <= col(Case.first_response_due_at), 1), else_=0)
-    query = (
+    figures = (
         select(
-            col(Structure.code).label("structure"),
+            col(Case.structure_id).label("structure_id"),
             col(Case.category).label("category"),
             col(Case.channel).label("channel"),
-            month,
+            month.label("month"),
             func.count().label("received"),
             func.count(col(Case.responded_at)).label("answered"),
             func.count(col(Case.resolved_at)).label("resolved"),
             func.sum(case((col(Case.overdue), 1), else_=0)).label("overdue"),
             func.sum(on_time).label("answered_on_time"),
-            _median(dialect, first).label("median_hours_to_first_response"),
-            _median(dialect, resolved).label("median_hours_to_resolution"),
+            _median_hours(dialect, col(Case.responded_at), col(Case.received_at)).label(
+                "median_hours_to_first_response"
+            ),
+            _median_hours(dialect, col(Case.resolved_at), col(Case.received_at)).label(
+                "median_hours_to_resolution"
+            ),
         )
-        .join(Structure, col(Structure.id) == col(Case.structure_id))
-        .where(col(Case.sealed).is_(False))
-        .group_by(col(Structure.code), col(Case.category), col(Case.channel), month)
+        .where(col(Case.sealed) == false())
+        .group_by(col(Case.structure_id), col(Case.category), col(Case.channel), month)
+        .subquery()
     )
+    query = select(
+        col(Structure.code).label("structure"),
+        figures.c.category,
+        figures.c.channel,
+        _month_code(dialect, figures.c.month).label("month"),
+        figures.c.received,
+        figures.c.answered,
+        figures.c.resolved,
+        figures.c.overdue,
+        figures.c.answered_on_time,
+        figures.c.median_hours_to_first_response,
+        figures.c.median_hours_to_resolution,
+    ).join(Structure, col(Structure.id) == figures.c.structure_id)
+    await _plain_execution(session)
     return (await session.execute(query)).all()
 
 
 async def corruption_totals(session: AsyncSession) -> Sequence[Any]:
     """Corruption reports only as monthly totals: nothing that could point to a reporter."""
     dialect = session.get_bind().dialect.name
-    month = _month(dialect).label("month")
-    query = (
+    month = _month(dialect)
+    totals = (
         select(
-            month,
+            month.label("month"),
             func.count().label("received"),
             func.count(col(Case.resolved_at)).label("resolved"),
         )
-        .where(col(Case.sealed).is_(True))
+        .where(col(Case.sealed) == true())
         .group_by(month)
+        .subquery()
     )
+    query = select(
+        _month_code(dialect, totals.c.month).label("month"), totals.c.received, totals.c.resolved
+    )
+    await _plain_execution(session)
     return (await session.execute(query)).all()

@@ -36,12 +36,18 @@ class LexiconCache:
     ttl_seconds: float = LEXICON_TTL_SECONDS
     clock: Callable[[], float] = time.monotonic
     _lexicon: Lexicon | None = None
+    _terms: tuple[tuple[str, str, float], ...] = ()
     _loaded_at: float = field(default=0.0)
 
     async def get(self, session: AsyncSession) -> Lexicon:
         now = self.clock()
         if self._lexicon is None or now - self._loaded_at >= self.ttl_seconds:
-            self._lexicon = lexicon_with(await repo.all_terms(session))
+            rows = await repo.all_terms(session)
+            terms = tuple((row.category, row.term, row.weight) for row in rows)
+            # Building takes tenths of a second, and every request in flight waits: only
+            # when the terms changed.
+            if self._lexicon is None or terms != self._terms:
+                self._lexicon, self._terms = lexicon_with(rows), terms
             self._loaded_at = now
         return self._lexicon
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
-from channels.email import inbox, listener
+from channels.email import inbox
 from channels.email.inbox import Outcome, take_in
 from channels.email.parse import AUTOMATIC_REASON, normalise_message_id
 from channels.email.simulate import simulate_email
@@ -326,10 +326,8 @@ class TestRelayAnswers:
 async def test_a_taken_port_leaves_the_hub_running_without_smtp(
     settings: Settings,
     relay: RelayPeer,
-    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setattr(listener, "READY_SECONDS", 0.5)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

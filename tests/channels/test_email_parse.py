@@ -14,9 +14,10 @@ from channels.email.parse import (
     UnreadableMessage,
     normalise_message_id,
     parse_email,
+    read_message,
 )
 from hub.petition import Channel, Petition
-from tests.channels.test_email_peers import fixture
+from tests.channels.test_email_peers import FIXTURES, fixture
 from tests.factories import png_bytes
 
 REFERENCE = "KEF-4F7K-2Q9M"
@@ -319,3 +320,36 @@ def test_unparseable_mail_says_why() -> None:
         parse_email(raw, LIMITS)
     assert "sender" in caught.value.reason
     assert caught.value.external_id.startswith("sha256:")
+
+
+class TestHeadersParsedOnce:
+    """The parser keeps each parsed header; what it reads must be what the standard
+    library reads."""
+
+    @pytest.mark.parametrize(
+        "name", sorted(p.name for p in FIXTURES.glob("*.eml") if p.name != "unparseable.eml")
+    )
+    def test_every_header_reads_as_the_standard_library_reads_it(self, name: str) -> None:
+        from email.parser import BytesParser
+        from email.policy import default
+
+        raw = reply_fixture(name)
+        ours, theirs = read_message(raw), BytesParser(policy=default).parsebytes(raw)
+        for part, reference in zip(ours.walk(), theirs.walk(), strict=True):
+            assert list(part.keys()) == list(reference.keys())
+            for header in set(part.keys()):
+                mine, stdlib = part.get_all(header), reference.get_all(header)
+                assert [str(v) for v in mine] == [str(v) for v in stdlib], header
+            assert part.get_content_type() == reference.get_content_type()
+            assert part.get_content_charset() == reference.get_content_charset()
+
+    def test_the_same_header_in_two_messages_is_parsed_once(self) -> None:
+        raw = fixture("french_quoted_printable.eml")
+        first, second = read_message(raw), read_message(raw)
+        assert first["Content-Type"] is second["Content-Type"]
+        assert first["Subject"] is second["Subject"]
+
+    def test_changing_a_header_is_seen(self) -> None:
+        message = read_message(fixture("french_quoted_printable.eml"))
+        message.replace_header("Subject", "Autre chose")
+        assert str(message["Subject"]) == "Autre chose"

@@ -305,6 +305,19 @@ class TestIncomingSms:
             assert as_seen.status_code == 403
             assert await hub.count(Case) == 1
 
+    async def test_a_signature_over_the_url_with_its_default_port_is_accepted(
+        self, settings: Settings, twilio: FakeTwilio
+    ) -> None:
+        """Twilio signs the URL with or without the port; RequestValidator takes both."""
+        public = "https://petitions.kef.tn"
+        async with running_hub(twilio_settings(settings, twilio, public_url=public)) as hub:
+            with_port = "https://petitions.kef.tn:443" + WEBHOOK
+            ok = await hub.post_signed(WEBHOOK, sms("Pas d'eau"), signed_url=with_port)
+            assert ok.status_code == 200, ok.text
+            other_port = "https://petitions.kef.tn:8443" + WEBHOOK
+            refused = await hub.post_signed(WEBHOOK, sms("Pas d'eau"), signed_url=other_port)
+            assert refused.status_code == 403
+
 
 class TestRefusedWebhooks:
     async def test_wrong_signature_is_403_and_stores_nothing(self, hub: Hub) -> None:

@@ -90,3 +90,47 @@ async def test_hub_audit_verify_command(state: HubState) -> None:
     bad = subprocess.run(command, env=env, capture_output=True, text=True)
     assert bad.returncode == 1
     assert f"event id {target}" in bad.stderr
+
+
+def test_the_hash_covers_the_canonical_json_of_the_event() -> None:
+    """Stored chains stay verifiable: the canonical text is fixed, whatever computes it."""
+    import hashlib
+    import json
+    from datetime import UTC, datetime
+
+    from hub.audit import GENESIS, event_hash
+    from hub.models import CaseEvent
+
+    at = datetime(2025, 11, 4, 8, 21, 7, 123456, tzinfo=UTC)
+    data = json.dumps({"channel": "sms", "kind": "complaint"}, sort_keys=True, ensure_ascii=False)
+    event = CaseEvent(
+        case_id=7, seq=1, kind="received", actor="citizen", data=data, created_at=at,
+        prev_hash=GENESIS, hash="",
+    )  # fmt: skip
+    canonical = (
+        '{"actor":"citizen","case_id":7,"created_at":"2025-11-04T08:21:07.123456+00:00",'
+        '"data":"{\\"channel\\": \\"sms\\", \\"kind\\": \\"complaint\\"}","kind":"received",'
+        f'"prev_hash":"{GENESIS}","seq":1}}'
+    )
+    assert event_hash(event) == hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def test_a_new_case_is_written_with_its_chain_head(state: HubState) -> None:
+    """The case row goes in with the head of the events written beside it: no update."""
+    async with state.sessions() as session:
+        result = await accept(session, petition(), state.intake_context())
+        await session.commit()
+    async with state.engine.connect() as conn:
+        head = (
+            await conn.execute(
+                text("SELECT last_event_seq, last_event_hash FROM cases WHERE id = :id"),
+                {"id": result.case.id},
+            )
+        ).one()
+        last = (
+            await conn.execute(
+                text("SELECT seq, hash FROM case_events WHERE case_id = :id ORDER BY seq DESC"),
+                {"id": result.case.id},
+            )
+        ).first()
+    assert last is not None and tuple(head) == tuple(last)

@@ -668,6 +668,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     # ------------------------------------------------------------ operations and documentation
     ("GET", "/healthz"): row(get("/healthz"), anonymous="200", staff="200"),
     ("GET", "/readyz"): row(get("/readyz"), anonymous="200", staff="200"),
+    ("GET", "/metrics"): row(get("/metrics"), anonymous="200", staff="200"),
     ("GET", "/openapi.json"): row(get("/openapi.json"), anonymous="200", staff="200"),
     ("GET", "/docs"): row(get("/docs"), anonymous="200", staff="200"),
     ("GET", "/docs/oauth2-redirect"): row(

@@ -283,6 +283,14 @@ class TestLexiconCache:
         assert fresh is not before
         assert fresh.terms["roads"]["zorrovia"] == 4.0
 
+    async def test_unchanged_terms_keep_the_lexicon_built(self, state: HubState) -> None:
+        now = [1000.0]
+        cache = LexiconCache(ttl_seconds=60, clock=lambda: now[0])
+        async with state.sessions() as session:
+            before = await cache.get(session)
+            now[0] += 60  # the rows are read again, and are the same
+            assert await cache.get(session) is before
+
 
 class TestLimiter:
     def test_fixed_window(self) -> None:
