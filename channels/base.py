@@ -7,6 +7,7 @@ to `hub.intake`. Adapters know nothing of structures or deadlines.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -49,3 +50,12 @@ class ChannelAdapter(Protocol):
     def configured(self) -> bool: ...
 
     async def send(self, message: Outbound) -> Sent: ...
+
+
+# Keeps tab, line feed and carriage return; drops the other C0 controls and DEL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """Control characters are not a citizen's words (and PostgreSQL refuses a NUL)."""
+    return _CONTROL.sub("", text)

@@ -62,6 +62,9 @@ def is_temporary(exc: BaseException) -> bool:
     """Errors that a later delivery of the same message can get past."""
     if isinstance(exc, DataError):
         return False  # the data itself does not fit: retrying cannot help
+    # PostgreSQL's class 22 (data exception) can arrive wrapped as a plain DBAPIError.
+    if str(getattr(getattr(exc, "orig", None), "sqlstate", "") or "").startswith("22"):
+        return False
     return isinstance(exc, SQLAlchemyError | OSError)
 
 

@@ -20,6 +20,7 @@ from email.parser import BytesParser
 from email.policy import default as default_policy
 from typing import Any
 
+from channels.base import printable
 from channels.email.body import html_to_text, trim_quoted
 from hub.attachments import AttachmentRejected, sniff
 from hub.commands import parse_command
@@ -96,13 +97,14 @@ def parse_email(
     reference = find_reference(subject, limits.reference_prefix)
     bodies = _bodies(message)
     text = _text(bodies, subject, is_reply=bool(answered or reference), limits=limits)
+    external_id = printable(external_id)
     return Petition(
         channel=Channel.email,
         external_id=external_id,
         provider_message_id=external_id,
-        text=text,
-        sender=sender,
-        name=name,
+        text=printable(text),
+        sender=printable(sender),
+        name=printable(name) if name else name,
         language=_language(message),
         attachments=_attachments(message, bodies, limits),
         reply_to_message_id=answered,

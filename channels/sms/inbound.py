@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from channels.base import printable
 from channels.sms.media import MediaItem
 from channels.sms.signature import TwilioForm
 from hub.petition import Attachment, Channel, Petition
 
 MAX_MEDIA = 10  # Twilio's own limit per message
 _SID = re.compile(r"[A-Za-z]{2}[A-Za-z0-9]{1,62}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class MalformedWebhook(ValueError):
@@ -34,7 +34,7 @@ def read_message(form: TwilioForm) -> IncomingSms:
     return IncomingSms(
         sid=_sid(form, "MessageSid"),
         sender=_required(form, "From"),
-        text=_printable(form.get("Body", "")),
+        text=printable(form.get("Body", "")),
         media=_media(form),
     )
 
@@ -59,13 +59,8 @@ def read_status(form: TwilioForm) -> tuple[str, str]:
     return _sid(form, "MessageSid"), state.lower()
 
 
-def _printable(text: str) -> str:
-    """Control characters are not the citizen's words (and PostgreSQL refuses a NUL)."""
-    return _CONTROL.sub("", text)
-
-
 def _required(form: TwilioForm, name: str) -> str:
-    value = _printable(form.get(name, "")).strip()
+    value = printable(form.get(name, "")).strip()
     if not value:
         raise MalformedWebhook(f"the form has no {name}: not a Twilio message webhook")
     return value

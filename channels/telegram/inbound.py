@@ -20,6 +20,7 @@ from telegram import CallbackQuery, Document, Message, PhotoSize, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
+from channels.base import printable
 from channels.telegram import texts
 from channels.telegram.bot import ALLOWED_UPDATES as USED_UPDATES
 from channels.telegram.bot import BotRuntime
@@ -122,10 +123,18 @@ def _typed(value: object, types: tuple[type, ...], optional: bool = False) -> bo
 
 
 def _message_ok(m: Message) -> bool:
-    document, where, replied = m.document, m.location, m.reply_to_message
+    document, where, replied, sender = m.document, m.location, m.reply_to_message, m.from_user
+    if m.chat is None or m.date is None:  # the library builds a Message without them
+        return False
     return all(
         (
             _typed(m.message_id, INT) and _typed(m.chat.id, INT),
+            sender is None
+            or (
+                _typed(sender.id, INT)
+                and _typed(sender.first_name, STR)
+                and _typed(sender.last_name, STR, True)
+            ),
             _typed(m.text, STR, True) and _typed(m.caption, STR, True),
             all(_typed(p.file_id, STR) and _typed(p.file_size, INT, True) for p in m.photo),
             all(_typed(p.width, INT) and _typed(p.height, INT) for p in m.photo),
@@ -141,7 +150,8 @@ def _message_ok(m: Message) -> bool:
 def _callback_ok(query: CallbackQuery) -> bool:
     chat = query.message.chat if query.message is not None else None
     return (
-        _typed(query.id, STR)
+        query.from_user is not None
+        and _typed(query.id, STR)
         and _typed(query.from_user.id, INT)
         and _typed(query.data, STR, True)
         and (chat is None or _typed(chat.id, INT))
@@ -203,9 +213,9 @@ def petition_of(
     return Petition(
         channel=Channel.telegram,
         external_id=str(update_id),
-        text=text,
+        text=printable(text),
         sender=str(chat_id),
-        name=message.from_user.full_name if message.from_user else None,
+        name=printable(message.from_user.full_name) if message.from_user else None,
         # No language: the reporter's own choice (/start) must win over the app's UI language.
         attachments=(attachment,) if attachment else (),
         location=location or Location(),

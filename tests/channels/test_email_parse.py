@@ -353,3 +353,26 @@ class TestHeadersParsedOnce:
         message = read_message(fixture("french_quoted_printable.eml"))
         message.replace_header("Subject", "Autre chose")
         assert str(message["Subject"]) == "Autre chose"
+
+
+async def test_a_data_exception_from_postgresql_is_not_temporary(pg_url: str, tmp_path) -> None:
+    """A mail PostgreSQL refuses as data (class 22) must be quarantined, not retried for ever."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from channels.email.inbox import is_temporary
+    from hub.db import make_engine
+    from tests.conftest import settings_for
+
+    engine = make_engine(settings_for(pg_url, tmp_path))
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT CAST(:value AS text)"), {"value": "a\x00b"})
+    except DBAPIError as exc:
+        refused = exc
+    else:
+        raise AssertionError("PostgreSQL took a NUL")
+    finally:
+        await engine.dispose()
+    assert not is_temporary(refused)
+    assert is_temporary(OSError("connection reset"))

@@ -262,7 +262,6 @@ def without_chat(data: dict[str, Any]) -> bool:
 @given(MUTATIONS)
 def test_a_damaged_update_is_refused_or_read(changes: list[tuple[tuple[str, ...], Any]]) -> None:
     data = mutated(TEXT_UPDATE, changes)
-    assume(not without_chat(data))  # FIXME(channels/telegram): see test_a_message_without_chat
     parsed = read(json.dumps(data).encode())
     if isinstance(parsed, Update):
         petition_from(parsed)
@@ -286,18 +285,9 @@ def test_a_damaged_button_press_is_refused_or_read(
     changes: list[tuple[tuple[str, ...], Any]],
 ) -> None:
     data = mutated(CALLBACK, changes)
-    query = data.get("callback_query")
-    # FIXME(channels/telegram): see test_a_message_without_chat
-    assume(not (isinstance(query, dict) and query.get("from") is None))
     read(json.dumps(data).encode())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FIXME(channels/telegram): _check_shape reads message.chat.id and "
-    "callback_query.from_user.id without checking that chat / from are there; python-telegram-bot "
-    "builds the Message without them, so the webhook answers 500 (AttributeError) instead of 400",
-)
 @pytest.mark.parametrize(
     "data",
     [
@@ -314,12 +304,6 @@ def test_a_message_without_chat_is_refused(data: dict[str, Any]) -> None:
     assert read(json.dumps(data).encode()) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FIXME(channels/telegram): _message_ok does not check the sender's name fields, so "
-    "a first_name of 5 or {} becomes Petition.name (an int, a dict) and intake fails on it "
-    "(asyncpg: expected str): check from_user.first_name/last_name are str",
-)
 @PROPERTY
 @given(MUTATIONS)
 def test_a_read_update_gives_a_petition_of_the_declared_types(
@@ -398,11 +382,6 @@ def test_a_telegram_message_keeps_the_citizens_words(
     assert (petition.location.latitude, petition.location.longitude) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FIXME(channels/telegram): message text keeps control characters, and PostgreSQL "
-    "refuses a NUL (the update is then refused): strip them as channels/sms/inbound._printable does",
-)
 @PROPERTY
 @given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=50))
 def test_a_telegram_message_is_storable(text: str) -> None:
@@ -503,13 +482,6 @@ def test_a_header_the_standard_library_cannot_read(headers: bytes, expected: typ
     assert isinstance(parsed, expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FIXME(channels/email): NUL and other control characters of the body, subject, "
-    "display name and Message-ID reach the Petition; PostgreSQL refuses the NUL with SQLSTATE "
-    "22021, which inbox.is_temporary takes for a temporary error (a plain DBAPIError, not "
-    "DataError), so the relay is told 451 and the mail comes back for ever",
-)
 @settings(PROPERTY, max_examples=100)
 @given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40))
 def test_a_mail_is_storable(body: str) -> None:
