@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from hub.audit import append_event
-from hub.models import Case, InboundReceipt, Reporter, Role, Supporter, User, utcnow
+from hub.models import Case, InboundReceipt, Reporter, Supporter, utcnow
 from hub.outbox.service import queue_staff_notice
 from hub.privacy import Vault
+from hub.users import supervisors
 
 WEB_CHANNEL = "web"
 _WEB_SUPPORT = "support:"  # external ids of web co-signatures; web reports use "web:"
@@ -53,8 +54,7 @@ async def _flag_to_supervisors(session: AsyncSession, case: Case) -> None:
     append_event(
         session, case, "petition_threshold_reached", "system", {"count": case.supporters_count}
     )
-    query = select(User).where(col(User.is_active), col(User.role) == Role.supervisor)
-    for supervisor in (await session.scalars(query)).all():
+    for supervisor in await supervisors(session):
         queue_staff_notice(
             session,
             user=supervisor,

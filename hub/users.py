@@ -58,3 +58,9 @@ async def create_user(
     session.add(user)
     await session.commit()
     return user
+
+
+async def supervisors(session: AsyncSession) -> list[User]:
+    """The active supervisors: told of petitions that pass the threshold and of reveals."""
+    query = select(User).where(col(User.is_active), col(User.role) == Role.supervisor)
+    return list((await session.scalars(query)).all())

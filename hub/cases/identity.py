@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from hub.audit import append_event
 from hub.cases.actions import ActionRefused, NotAllowed
 from hub.models import Case, Reporter, Role, User
 from hub.outbox.service import queue_staff_notice
 from hub.privacy import Vault
+from hub.users import supervisors
 
 # Long enough that "x" or "ok" is not a reason anybody could later defend.
 MIN_REASON = 15
@@ -54,8 +54,7 @@ async def reveal(
 
 
 async def _tell_supervisors(session: AsyncSession, case: Case, user: User, reason: str) -> None:
-    query = select(User).where(col(User.is_active), col(User.role) == Role.supervisor)
-    for supervisor in (await session.scalars(query)).all():
+    for supervisor in await supervisors(session):
         queue_staff_notice(
             session,
             user=supervisor,

@@ -263,9 +263,7 @@ async def test_clerk_triage_queue_and_monitor_sees_no_text(
     case_page = await monitor.get(f"/dashboard/cases/{sure}")
     assert case_page.status_code == 200 and "Nid de poule" not in case_page.text
     assert "Case received" in case_page.text
-    assert 'action="/dashboard/cases/' not in case_page.text.replace(
-        f'/dashboard/cases/{sure}"', ""
-    )
+    assert 'action="/dashboard/cases/' not in case_page.text  # a monitor gets no form
     exported = (await monitor.get("/dashboard/export.csv?status=all")).text
     assert "summary" not in exported.splitlines()[0] and "Nid de poule" not in exported
     assert references((await monitor.get("/dashboard", params={"q": "poule"})).text) == []
