@@ -14,7 +14,9 @@ import posixpath
 import re
 from dataclasses import dataclass
 from email import message_from_string
-from email.headerregistry import BaseHeader, HeaderRegistry
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser
 from email.policy import default as default_policy
@@ -33,6 +35,7 @@ log = logging.getLogger("hub.channels.email")
 AUTOMATIC_REASON = "automatic message: recorded, not answered"
 MAX_ID_CHARS = 255  # the receipts and messages columns
 _ANGLE_IDS = re.compile(r"<([^<>\s]+)>")
+_NAME_ADDR = re.compile(r"^([^<>]*)<[^<>]*>$")  # a display name and one address
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:(?:re|fw|fwd|tr|aw|wg|rv|sv|رد|إعادة توجيه)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE
 )
@@ -120,14 +123,24 @@ class _ParsedOnce(HeaderRegistry):
 
     def __call__(self, name: str, value: str) -> BaseHeader:
         if len(value) > _KEPT_HEADER_CHARS:  # rare, and not worth keeping in memory
-            return super().__call__(name, value)
+            return self._parsed(name, value)
         return self._kept(name, value)
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019 (one instance, as long as the process)
     def _kept(self, name: str, value: str) -> BaseHeader:
-        return super().__call__(name, value)
+        return self._parsed(name, value)
+
+    def _parsed(self, name: str, value: str) -> BaseHeader:
+        try:
+            return super().__call__(name, value)
+        except Exception:  # noqa: BLE001
+            # Python 3.11's parser raises on some malformed structured headers
+            # ("From: b@", "Message-ID: <a@["): read as plain text, the rest of the
+            # mail still is, and a From without addresses is refused by _sender.
+            return _UNSTRUCTURED(name, value)
 
 
+_UNSTRUCTURED = type("_UnstructuredHeader", (UnstructuredHeader, BaseHeader), {})
 _KEPT_HEADER_CHARS = 998  # a header line's limit (RFC 5322)
 # `email.policy.default`, its headers parsed once.
 POLICY = default_policy.clone(header_factory=_ParsedOnce())
@@ -231,8 +244,29 @@ def _sender(message: Message) -> tuple[str | None, str | None]:
     addresses = getattr(header, "addresses", ()) if header is not None else ()
     for address in addresses:
         if address.username and address.domain and "@" in address.addr_spec:
-            return address.addr_spec, (address.display_name or None)
+            name = address.display_name
+            if len(addresses) == 1:
+                name = _encoded_display_name(message) or name
+            return address.addr_spec, (name or None)
     return None, None
+
+
+def _encoded_display_name(message: Message) -> str | None:
+    """The From name when it is written in RFC 2047 encoded words, decoded by `email.header`.
+
+    The address parser keeps the folding white space between adjacent encoded
+    words ("مح مد" for one name cut in two); RFC 2047 says it is not part of the
+    text, and `decode_header` drops it.
+    """
+    raw = next((value for key, value in message.raw_items() if key.lower() == "from"), "")
+    found = _NAME_ADDR.match(" ".join(str(raw).split()))
+    phrase = found.group(1).strip() if found else ""
+    if "=?" not in phrase:
+        return None
+    try:
+        return str(make_header(decode_header(phrase))).strip().strip('"').strip() or None
+    except (HeaderParseError, LookupError, UnicodeDecodeError, ValueError):
+        return None
 
 
 # ------------------------------------------------------------------ automatic mail

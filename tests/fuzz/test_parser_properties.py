@@ -34,7 +34,6 @@ from channels.email.parse import (
     parse_email,
     safe_external_id,
 )
-from channels.email.parse import read_message as read_mail
 from channels.sms.inbound import (
     MAX_MEDIA,
     IncomingSms,
@@ -416,21 +415,9 @@ def damaged_mail(draw: st.DrawFn) -> bytes:
 MAILS = damaged_mail() | st.binary(max_size=400)
 
 
-def stdlib_reads_the_headers(raw: bytes) -> bool:
-    try:
-        message = read_mail(raw)
-        for name in message.keys():  # noqa: SIM118 (a Message is not a dict)
-            message.get(name)
-    except Exception:
-        return False
-    return True
-
-
 @settings(PROPERTY, max_examples=300)
 @given(MAILS)
 def test_any_bytes_are_a_petition_a_robot_or_unreadable(raw: bytes) -> None:
-    # FIXME(channels/email): see test_a_header_the_standard_library_cannot_read
-    assume(stdlib_reads_the_headers(raw))
     try:
         parsed = parse_email(raw, LIMITS)
     except UnreadableMessage as exc:
@@ -457,14 +444,6 @@ def test_any_bytes_are_a_petition_a_robot_or_unreadable(raw: bytes) -> None:
         assert parsed.reply_to_message_id and len(parsed.reply_to_message_id) <= MAX_ID_CHARS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FIXME(channels/email): Python 3.11's header parser raises on some malformed "
-    "structured headers (IndexError on 'From: b@', AttributeError on 'From: "
-    "undisclosed-recipients:;)', UnboundLocalError on 'Message-ID: <a@['); parse_email lets "
-    "it out, so the mail is quarantined as 'could not be parsed' even when it has a sender "
-    "and a text. Have the header factory fall back to an unstructured header when parsing fails",
-)
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
@@ -618,13 +597,6 @@ def test_html_keeps_the_words_and_drops_the_markup(paragraphs: list[str]) -> Non
     assert "alert" not in text and "old" not in text and "<" not in "".join(paragraphs) + text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FIXME(channels/email): parse._sender takes the display name from the standard "
-    "library, which keeps the folding white space between adjacent RFC 2047 encoded words in "
-    "an address (a Subject is decoded right): 'محمد' sent as two words arrives as 'مح مد'. "
-    "Decode the From display name with email.header.decode_header/make_header instead",
-)
 @settings(PROPERTY, max_examples=50)
 @given(st.text(alphabet("utf-8"), min_size=2, max_size=30), st.integers(1, 10))
 def test_a_name_split_over_encoded_words_keeps_its_letters(name: str, size: int) -> None:
