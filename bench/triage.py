@@ -1,7 +1,7 @@
 """Triage benchmark on the labelled corpus: `python bench/triage.py [--errors]`.
 
-Prints, for the held-out part and the whole set: category accuracy, corruption
-recall and precision, accuracy per language, the commonest confusions and the
+Prints, for the held-out part, the whole set and the blind sets (written by
+someone who never saw the lexicons): category accuracy, corruption recall and precision, accuracy per language, the commonest confusions and the
 throughput. `--errors` lists the misclassified messages of the development part
 only: the held-out part is for measuring, never for tuning.
 """
@@ -34,6 +34,11 @@ from workflows.triage import (  # noqa: E402
 )
 
 CORPUS = ROOT / "tests" / "fixtures" / "triage-dev.jsonl"
+# Written after the lexicons by someone who never saw them. Its first and only blind
+# measurement (2026-11-22: category accuracy 80.6%, corruption recall 83.3%, precision
+# 80.0%) showed the held-out part's figures were too kind; it has been development
+# data since, like the development part.
+BLIND1 = ROOT / "tests" / "fixtures" / "triage-blind1.jsonl"
 TARGETS = {"accuracy": 0.85, "corruption_recall": 0.95, "corruption_precision": 0.90}
 
 
@@ -128,13 +133,16 @@ def main() -> int:
     print(f"corpus {CORPUS.relative_to(ROOT)}: {len(dev)} development, {len(held_out)} held out")
 
     started = time.perf_counter()
-    model = train_model(training_examples() + [(r["text"], r["category"]) for r in dev])
+    model = train_model(
+        training_examples() + [(r["text"], r["category"]) for r in dev + load(BLIND1)]
+    )
     trained_ms = (time.perf_counter() - started) * 1000
 
     variants: dict[str, Callable[[str], TriageResult]] = {
         "lexicon": triage,
         "lexicon + model": lambda text: triage(text, model=model),
     }
+    blind1 = load(BLIND1)
     results: dict[str, TriageResult] = {}
     held = None
     for name, classify in variants.items():
@@ -144,6 +152,8 @@ def main() -> int:
         report("held-out part", scores)
         report("development part", evaluate(dev, [found[r["id"]] for r in dev]))
         report("whole set", evaluate(rows, [found[r["id"]] for r in rows]))
+        blind_scores = evaluate(blind1, [classify(r["text"]) for r in blind1])
+        report(f"{BLIND1.name} (development since its first measurement)", blind_scores)
         rate = throughput([r["text"] for r in rows], classify)
         print(f"\nthroughput             {rate:,.0f} messages/s (one process, warm)")
         if name == "lexicon":
@@ -162,34 +172,27 @@ def main() -> int:
                     f"[{row['lang']} -> {got.language}] {dict(got.scores)}\n"
                     f"      {row['text'][:160]}"
                 )
-    if held is not None:
-        emit(
-            "triage",
-            [
-                Figure(
-                    "category accuracy (held out)",
-                    held.accuracy * 100,
-                    "%",
-                    ">= 85%",
-                    held.accuracy >= TARGETS["accuracy"],
-                ),
-                Figure(
-                    "corruption recall (held out)",
-                    held.corruption_recall * 100,
-                    "%",
-                    ">= 95%",
-                    held.corruption_recall >= TARGETS["corruption_recall"],
-                ),
-                Figure(
-                    "corruption precision (held out)",
-                    held.corruption_precision * 100,
-                    "%",
-                    ">= 90%",
-                    held.corruption_precision >= TARGETS["corruption_precision"],
-                ),
-            ],
+    if held is None:
+        return 1
+    emit("triage", figures("held out", held))
+    return 0 if held.meets_targets() else 1
+
+
+def figures(part: str, scores: Scores) -> list[Figure]:
+    return [
+        Figure(
+            f"{label} ({part})",
+            getattr(scores, name) * 100,
+            "%",
+            f">= {TARGETS[name]:.0%}",
+            getattr(scores, name) >= TARGETS[name],
         )
-    return 0 if held is not None and held.meets_targets() else 1
+        for name, label in (
+            ("accuracy", "category accuracy"),
+            ("corruption_recall", "corruption recall"),
+            ("corruption_precision", "corruption precision"),
+        )
+    ]
 
 
 if __name__ == "__main__":

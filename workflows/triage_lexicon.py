@@ -164,6 +164,9 @@ DEFAULT_TERMS: dict[str, str] = {
 """,
     "electricity": """
 3 steg
+3 facture .. dhaw
+3 fatoura .. dhaw
+3 فاتورة الضو
 3 الستاغ
 3 ستاغ
 3 الشركة التونسية للكهرباء والغاز
@@ -1009,6 +1012,10 @@ DEFAULT_TERMS: dict[str, str] = {
 """,
     "civil_status": """
 3 état civil
+3 3a9d zawej
+3 3a9d zwej
+3 3a9d el zawej
+3 a9d zawej
 3 extrait de naissance
 3 extrait* de naissance
 3 acte de naissance
@@ -2009,6 +2016,8 @@ DEFAULT_TERMS: dict[str, str] = {
 4 fassad
 4 fasad
 4 fsad
+4 fsed
+4 fssed
 4 تحت الطاولة
 4 taht el tawla
 4 taht tawla
@@ -2160,7 +2169,6 @@ DEFAULT_TERMS: dict[str, str] = {
 2 cousins
 2 his brother*
 2 his wife
-2 brother in law
 2 son in law
 2 beau frère
 2 gendre
@@ -2188,7 +2196,7 @@ DEFAULT_TERMS: dict[str, str] = {
 2 marché public
 2 marchés publics
 2 tender*
-2 صفق*
+1.5 صفق*
 2 الصفقات العمومية
 2 طلب عروض
 2 طلب العروض
@@ -2373,7 +2381,6 @@ DEFAULT_TERMS: dict[str, str] = {
 2 covered up
 2 irregularities
 3 pays off
-2 siphon*
 2 مقابل
 3 بمقابل
 3 مقابل مبلغ
@@ -2444,7 +2451,7 @@ DEFAULT_TERMS: dict[str, str] = {
 3 من غير .. وصل*
 3 sans .. reçu*
 3 sans .. quittance*
-3 sans .. ticket*
+1.5 sans .. ticket*
 3 without .. receipt*
 3 without .. ticket*
 3 bla .. wasl*
@@ -2635,7 +2642,7 @@ DEFAULT_TERMS: dict[str, str] = {
 3 نهب .. اموال*
 3 نهب .. فلوس
 2.5 اموال البلديه
-2 فلوس البلديه
+1.5 فلوس البلديه
 2 flous el baladiya
 4 péculat
 4 prévarication*
@@ -2643,7 +2650,12 @@ DEFAULT_TERMS: dict[str, str] = {
 3 soustraction de fonds
 3 soustrait* .. fonds
 4 abus de bien* sociaux
-3 siphonn*
+3 siphonn* .. fonds
+3 siphoned
+3 siphoning
+3 siphonn* .. argent
+3 siphonn* .. budget
+3 siphonn* .. caisse*
 3 skim* .. money
 3 skim* .. funds
 4 money launder*
@@ -2733,7 +2745,87 @@ DEFAULT_TERMS: dict[str, str] = {
 # a public service made conditional on dealing with a relative's business
 3 @condition & @kin & @business
 # "فاسد" is a corrupt official but also spoiled food
--3 @food & @spoiled
+-5 @food & @spoiled
+# the writer says in so many words that nobody is accused: believed
+-8 not a corruption
+-8 not about corruption
+-8 no corruption
+-8 nobody asked me for
+-8 no one asked me for
+-8 nobody asked for
+-8 not accusing
+-8 ce n est pas de la corruption
+-8 pas de corruption
+-8 pas une affaire de corruption
+-8 je n accuse personne
+-8 sans accuser personne
+-8 personne ne m a demandé
+-8 personne n est favorisé
+-8 لا اتهم
+-8 لا نتهم
+-8 ما نتهم*
+-8 لم يطلب مني
+-8 ما طلب مني حتى
+-8 ما طلبو مني حتى
+-8 ma nettahem*
+-8 ma ntahem*
+-8 7ad ma tlab
+-8 hata 7ad ma tlab
+-8 ma tlabou menni
+# idioms for a bribe asked for without naming money
+3 تفرحني
+3 تفرحنا
+3 نفرحك
+3 تفرحو
+3 فرحني
+3 tfarra7ni
+3 tfar7ni
+3 farra7ni
+3 نتفاهم* .. خارج
+3 نتفاهمو
+3 netfehm*
+3 nitfehm*
+3 on peut s arranger
+3 s arranger .. entre nous
+3 في جيوبهم
+3 في جيبو
+3 في جيبه
+3 fi jibou
+3 fi jiba
+3 dans sa poche
+3 dans leur poche
+3 in his pocket
+3 in their pocket*
+3 take care of him
+3 took care of him
+3 taking care of him
+3 something for him
+3 something for her
+3 quelque chose pour lui
+3 حاجة ليه
+3 7aja lih
+# money taken without a receipt, or more than the receipt says
+3 without a receipt
+3 without receipt
+3 no receipt
+3 only writes
+3 sans reçu
+3 sans quittance
+3 n écrit que
+3 ne marque que
+3 بدون وصل
+3 دون وصل
+3 بلا وصل
+3 bla wasl
+3 bidoun wasl
+# money slipped into a file, public materials taken to a private house, over-invoicing
+3 @money & @inside_file
+3 @materials & @private
+3 @materials & @private_house
+4 surfactur*
+3 factur* .. alors qu*
+3 billed for .. only
+3 تفوتر* .. في حين
 # combinations of term groups (see DEFAULT_GROUPS)
 1 @official
 1 @kin
@@ -2778,7 +2870,7 @@ DEFAULT_TERMS: dict[str, str] = {
 3 @official & @family & @exam
 3 @official & @kin & @exam
 3 @ask & @money
--1.5 @money & @fee
+-2.5 @money & @fee
 2.5 @official & @sell
 3 @sell & @service
 2.5 @official & @steal
@@ -3126,6 +3218,13 @@ el 3omda
 """,
     # a relative or friend of someone else (not "my")
     "kin": """
+mel 3arch
+men 3arch
+3arch ta3
+من عرش
+نفس العرش
+same tribe
+même tribu
 ابناء المعلمين
 ابناء الاساتذة
 ابناء الموظفين
@@ -3446,6 +3545,13 @@ ytalb*
 """,
     # a fee an institution bills openly: money here is not a bribe
     "fee": """
+خطية
+الخطية
+khatiya
+amende*
+fine
+fined
+ticket*
 التعريفة
 تعريفة
 السوم
@@ -3682,6 +3788,41 @@ vouchers
 معدات
 karhba ta3 el baladiya
 kamyoun ta3 el baladiya
+""",
+    "inside_file": """
+west el dossier
+wost el dossier
+fi west dossier
+وسط الملف
+في الملف
+dans le dossier
+inside the file
+in the file
+""",
+    "materials": """
+ciment
+el ciment
+el fer
+matériaux
+materiaux
+سيمان
+اسمنت
+الحديد
+الرمل
+الياجور
+cement
+building materials
+steel bars
+""",
+    "private_house": """
+lel dar ta3
+l dar ta3
+ldar
+chez lui
+chez le
+dar ta3
+دار*
+الدار متاع
 """,
     "private": """
 منزله
@@ -4122,6 +4263,14 @@ gave
 given
 """,
     "food": """
+الاسماك
+اسماك
+السمك
+سمك
+الدجاج
+poisson*
+fish
+chicken
 لحوم
 لحم
 مواد غذاييه
@@ -4145,6 +4294,7 @@ meat
 milk
 """,
     "spoiled": """
+فساد
 فاسد*
 fasid*
 fasda

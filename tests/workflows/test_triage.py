@@ -794,7 +794,54 @@ class TestCorruption:
     def test_spoiled_food_is_not_a_corrupt_official(self) -> None:
         assert triage("بيع لحوم فاسدة في السوق الأسبوعي").category == "public_hygiene"
         assert triage("مواد غذائية فاسدة في المحل").category == "public_hygiene"
+        assert triage("فساد السمك في محل الحوت قرب الجامع").category == "public_hygiene"
         assert triage("موظف فاسد في القباضة").category == "corruption"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "This is not a corruption complaint: the clinic's lift has been broken for a month",
+            "Nobody asked me for money, but the bus from Sers never comes on time",
+            "Je n'accuse personne, mais l'état civil refuse mon extrait de naissance",
+            "Ce n'est pas de la corruption, juste une route pleine de trous",
+            "لا أتهم أحدا ولم يطلب مني أي مبلغ، لكن الماء مقطوع منذ يومين",
+            "ما نتهم حتى حد، أما الضو مقصوص في الحومة",
+            "ma nettahem 7ad, ama el zebla ma tetna7ach",
+        ],
+    )
+    def test_the_writer_saying_nobody_is_accused_is_believed(self, text: str) -> None:
+        assert triage(text).category != "corruption", triage(text).matched
+
+    @pytest.mark.parametrize(
+        ("language", "text"),
+        [
+            ("aeb", "الموظف قالي ارجع غدوة وشوف كيفاش تفرحني"),
+            ("ar", "قال لي إن الملف سيتقدم إذا نتفاهم خارج الإدارة"),
+            ("aeb", "عطيتو عشرين دينار في جيبو و خرجلي الوثيقة"),
+            ("aeb-latn", "9alli ken t7eb el wra9a tal3a lazem netfehmou"),
+            ("fr", "Le guichetier a dit qu'on peut s'arranger entre nous"),
+            ("en", "The inspector said he would leave us alone if we took care of him"),
+            ("fr", "J'ai glissé 20 dinars dans le dossier et il est sorti le lendemain"),
+            ("en", "The collector takes 10 dinars from each seller without a receipt"),
+            ("fr", "L'entrepreneur a surfacturé les travaux du marché municipal"),
+            ("mixed", "el ciment ta3 el projet mcha lel dar ta3 el chef de chantier"),
+        ],
+    )
+    def test_a_bribe_or_a_theft_described_in_idioms(self, language: str, text: str) -> None:
+        result = triage(text)
+        assert result.category == "corruption", (language, result.matched)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The controller fined me 20 dinars on the bus because I had no ticket",
+            "سمعنا اللي الصفقة متاع الطريق تعطات، وقتاش يبداو الخدمة؟",
+            "Le siphon de la cuisine refoule les eaux usées",
+            "My brother-in-law says the water bill is far too high this month",
+        ],
+    )
+    def test_a_word_near_corruption_alone_is_not_enough(self, text: str) -> None:
+        assert triage(text).category != "corruption", triage(text).matched
 
     @pytest.mark.parametrize(
         ("language", "text"),
