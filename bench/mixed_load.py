@@ -319,7 +319,9 @@ def report(
     print(f"{'all':10} {total_alone / seconds:16.1f} {total_together / seconds:16.1f}")
     p50 = statistics.median(timings) if timings else 0.0
     p95 = statistics.quantiles(timings, n=100)[94] if len(timings) > 1 else p50
-    print(f"\ndashboard under intake load: {len(timings)} pages, p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+    print(
+        f"\ndashboard under intake load: {len(timings)} pages, p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+    )
     print(f"peak resident memory: API {peak['api']:.0f} MB (target < {RSS_TARGET_MB:.0f}), "
           f"worker {peak['worker']:.0f} MB")  # fmt: skip
     exact = all(

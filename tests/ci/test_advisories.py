@@ -114,23 +114,22 @@ def test_no_advisory_passes(pypi: tuple[FakePyPI, str], capsys: pytest.CaptureFi
     assert "0 with a known vulnerability" in capsys.readouterr().out
 
 
-def test_the_script_as_ci_runs_it(pypi: tuple[FakePyPI, str]) -> None:
-    fake, url = pypi
-    done = subprocess.run(
+def run_script(url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, str(SCRIPT), "--index-url", url, "--timeout", "5"],
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_the_script_as_ci_runs_it(pypi: tuple[FakePyPI, str]) -> None:
+    fake, url = pypi
+    done = run_script(url)
     # Nothing held: nothing audited, which is not a pass.
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"audited 0 of {len(INSTALLED)}" in done.stdout
     fake.hold("fastapi", INSTALLED["fastapi"], [ADVISORY])
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--index-url", url, "--timeout", "5"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_script(url)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "VULNERABLE fastapi" in done.stdout

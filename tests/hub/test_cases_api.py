@@ -223,7 +223,9 @@ async def test_repeated_wrong_passwords_lock_the_address(
 ) -> None:
     user, _ = await staff("clerk", "kef-municipality")
     for _ in range(state.settings.sign_in_max_failures):
-        wrong = await client.post("/api/v1/auth/token", data={"username": user.email, "password": "nope"})
+        wrong = await client.post(
+            "/api/v1/auth/token", data={"username": user.email, "password": "nope"}
+        )
         assert wrong.status_code == 401
     locked = await client.post(
         "/api/v1/auth/token", data={"username": user.email, "password": "correct horse battery"}

@@ -66,7 +66,9 @@ async def test_stop_and_start(state: HubState) -> None:
     await service.deliver_due(state)
     assert len(adapter.sent) == 1  # only the acknowledgement before STOP
     async with state.sessions() as session:
-        failed = (await session.scalars(select(OutboxItem).where(OutboxItem.status == "failed"))).one()
+        failed = (
+            await session.scalars(select(OutboxItem).where(OutboxItem.status == "failed"))
+        ).one()
     assert "STOP" in (failed.last_error or "")
     await receive(state, petition(text="START"))
     await service.deliver_due(state)
@@ -96,7 +98,9 @@ async def test_corruption_keyword_files_a_sealed_anonymous_report(state: HubStat
 async def test_support_counts_each_citizen_once(state: HubState) -> None:
     opened = await receive(state, petition())
     for n in range(3):
-        await receive(state, petition(sender=f"+2165000{n:04d}", text=f"SUPPORT {opened.reference}"))
+        await receive(
+            state, petition(sender=f"+2165000{n:04d}", text=f"SUPPORT {opened.reference}")
+        )
     await receive(state, petition(sender="+21650000000", text=f"ادعم {opened.reference}"))  # again
     await receive(state, petition(text=f"SUPPORT {opened.reference}"))  # the reporter
     async with state.sessions() as session:
@@ -160,11 +164,17 @@ async def test_petition_passing_the_threshold_is_flagged_to_supervisors(state: H
     from hub.users import create_user
 
     async with state.sessions() as session:
-        await create_user(session, "sup@kef.tn", "correct horse battery", "supervisor", "central-bureau")
+        await create_user(
+            session, "sup@kef.tn", "correct horse battery", "supervisor", "central-bureau"
+        )
     state.settings = state.settings.model_copy(update={"petition_flag_threshold": 3})
     opened = await receive(state, petition())
     for n in range(4):
-        await receive(state, petition(sender=f"+2165100{n:04d}", text=f"SUPPORT {opened.reference}"))
+        await receive(
+            state, petition(sender=f"+2165100{n:04d}", text=f"SUPPORT {opened.reference}")
+        )
     async with state.sessions() as session:
-        flags = (await session.scalars(select(OutboxItem).where(OutboxItem.purpose == "staff_petition"))).all()
+        flags = (
+            await session.scalars(select(OutboxItem).where(OutboxItem.purpose == "staff_petition"))
+        ).all()
     assert len(flags) == 1  # flagged once, when the count reached 3

@@ -17,6 +17,8 @@ from tests.recording import RecordingAdapter
 
 # arq calls redis-py's deprecated close() on shutdown; that is arq's business.
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
+
+
 def burst_worker(settings: Settings, adapter: RecordingAdapter) -> Worker:
     def install(state: HubState) -> None:
         state.channels["sms"] = adapter
@@ -58,7 +60,9 @@ async def test_intake_keeps_accepting_while_redis_is_down(state: HubState, redis
     assert len(adapter.sent) == 1
 
 
-async def test_two_workers_run_the_cron_tick_without_double_effects(state: HubState, redis_url: str) -> None:
+async def test_two_workers_run_the_cron_tick_without_double_effects(
+    state: HubState, redis_url: str
+) -> None:
     await receive(state, petition())
     async with state.sessions() as session:
         case = (await session.scalars(select(Case))).one()

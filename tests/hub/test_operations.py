@@ -116,7 +116,8 @@ async def test_sign_ins_are_checked_two_at_a_time_off_the_event_loop() -> None:
                 await asyncio.sleep(0.005)
 
         results = await asyncio.gather(
-            heartbeat(), *(passwords.password_matches(stored, "correct horse battery") for _ in range(6))
+            heartbeat(),
+            *(passwords.password_matches(stored, "correct horse battery") for _ in range(6)),
         )
     finally:
         passwords.verify_password = original  # type: ignore[assignment]

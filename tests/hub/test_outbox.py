@@ -40,8 +40,12 @@ async def test_acknowledgement_is_sent_once_with_pin_then_wiped(state: HubState)
     assert item.status == "sent" and item.provider_id == "sms-1"
     assert reception.pin not in item.payload and json.loads(item.payload)["secret_params"] == {}
     async with state.sessions() as session:
-        outbound = (await session.scalars(select(Message).where(Message.direction == "outbound"))).one()
-        kinds = [e.kind for e in (await session.scalars(select(CaseEvent).order_by(CaseEvent.id))).all()]
+        outbound = (
+            await session.scalars(select(Message).where(Message.direction == "outbound"))
+        ).one()
+        kinds = [
+            e.kind for e in (await session.scalars(select(CaseEvent).order_by(CaseEvent.id))).all()
+        ]
     assert reception.pin not in outbound.body and "••••••" in outbound.body
     assert outbound.provider_id == "sms-1" and outbound.delivery_state == "sent"
     assert "notice_sent" in kinds
@@ -105,7 +109,9 @@ async def test_sender_dying_mid_send_is_never_resent(state: HubState) -> None:
     # a worker claimed the item and died before recording the outcome
     async with state.sessions() as session:
         await session.execute(
-            update(OutboxItem).values(status="sending", claimed_until=utcnow() - timedelta(seconds=1))
+            update(OutboxItem).values(
+                status="sending", claimed_until=utcnow() - timedelta(seconds=1)
+            )
         )
         await session.commit()
     assert await service.sweep_abandoned(state) == 1

@@ -16,10 +16,18 @@ async def test_saved_rule_routes_new_cases(client: httpx.AsyncClient, staff: Sta
     _, admin = await staff("administrator")
     _, clerk = await staff("clerk", "kef-municipality")
     rules = [
-        {"name": "Tajerouine health", "structure": "central-bureau", "category": "health",
-         "municipality": "Tajerouine"},
-        {"name": "national roads", "structure": "equipment-kef", "category": "roads",
-         "keywords": ["route nationale"]},
+        {
+            "name": "Tajerouine health",
+            "structure": "central-bureau",
+            "category": "health",
+            "municipality": "Tajerouine",
+        },
+        {
+            "name": "national roads",
+            "structure": "equipment-kef",
+            "category": "roads",
+            "keywords": ["route nationale"],
+        },
     ]
     saved = await client.put("/api/v1/routing/rules", json=rules, headers=admin)
     assert saved.status_code == 200, saved.text
@@ -35,12 +43,18 @@ async def test_saved_rule_routes_new_cases(client: httpx.AsyncClient, staff: Sta
     assert road.json()["structure"] == "equipment-kef"
 
 
-async def test_breaking_rules_are_refused_with_reasons(client: httpx.AsyncClient, staff: StaffFactory) -> None:
+async def test_breaking_rules_are_refused_with_reasons(
+    client: httpx.AsyncClient, staff: StaffFactory
+) -> None:
     _, admin = await staff("administrator")
     bad = [
         {"name": "roads", "structure": "kef-municipality", "category": "roads"},
-        {"name": "national roads", "structure": "equipment-kef", "category": "roads",
-         "keywords": ["route nationale"]},
+        {
+            "name": "national roads",
+            "structure": "equipment-kef",
+            "category": "roads",
+            "keywords": ["route nationale"],
+        },
         {"name": "bribes to the mayor", "structure": "kef-municipality", "category": "corruption"},
     ]
     response = await client.put("/api/v1/routing/rules", json=bad, headers=admin)
@@ -51,7 +65,9 @@ async def test_breaking_rules_are_refused_with_reasons(client: httpx.AsyncClient
     assert [r["name"] for r in kept] == ["national and regional roads"]  # nothing changed
 
 
-async def test_only_administrators_edit_rules(client: httpx.AsyncClient, staff: StaffFactory) -> None:
+async def test_only_administrators_edit_rules(
+    client: httpx.AsyncClient, staff: StaffFactory
+) -> None:
     _, officer = await staff("officer", "kef-municipality")
     response = await client.put("/api/v1/routing/rules", json=[], headers=officer)
     assert response.status_code == 403
@@ -59,12 +75,18 @@ async def test_only_administrators_edit_rules(client: httpx.AsyncClient, staff: 
 
 async def test_hierarchy_cycle_is_refused(client: httpx.AsyncClient, staff: StaffFactory) -> None:
     _, admin = await staff("administrator")
-    ok = await client.patch("/api/v1/structures/kef-municipality", json={"parent": "central-bureau"}, headers=admin)
+    ok = await client.patch(
+        "/api/v1/structures/kef-municipality", json={"parent": "central-bureau"}, headers=admin
+    )
     assert ok.status_code == 200 and ok.json()["parent"] == "central-bureau"
-    loop = await client.patch("/api/v1/structures/central-bureau", json={"parent": "kef-municipality"}, headers=admin)
+    loop = await client.patch(
+        "/api/v1/structures/central-bureau", json={"parent": "kef-municipality"}, headers=admin
+    )
     assert loop.status_code == 422
     assert "loop" in loop.text
-    unknown = await client.patch("/api/v1/structures/steg-kef", json={"parent": "nowhere"}, headers=admin)
+    unknown = await client.patch(
+        "/api/v1/structures/steg-kef", json={"parent": "nowhere"}, headers=admin
+    )
     assert unknown.status_code == 422
 
 
@@ -85,7 +107,9 @@ async def test_report_naming_a_structure_stays_hidden_from_it(
     ref = report["reference"]
     # even if the cell later makes it an ordinary case of the structure it names
     unsealed = await client.post(
-        f"/api/v1/cases/{ref}/actions/reclassify", json={"category": "electricity"}, headers=investigator
+        f"/api/v1/cases/{ref}/actions/reclassify",
+        json={"category": "electricity"},
+        headers=investigator,
     )
     assert unsealed.status_code == 200
     seen = (await client.get(f"/api/v1/cases/{ref}", headers=admin)).json()

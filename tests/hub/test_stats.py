@@ -20,17 +20,31 @@ async def fill(state: HubState, water: int, roads: int, corruption: int) -> None
     for category, count in (("water", water), ("roads", roads)):
         for _ in range(count):
             n += 1
-            await receive(state, petition(external_id=f"SM-{n}", sender=f"+2169800{n:04d}", category_hint=category))
+            await receive(
+                state,
+                petition(external_id=f"SM-{n}", sender=f"+2169800{n:04d}", category_hint=category),
+            )
     for _ in range(corruption):
         n += 1
-        await receive(state, petition(external_id=f"SM-{n}", sender=f"+2169800{n:04d}", kind_hint=KindHint.corruption_report))
+        await receive(
+            state,
+            petition(
+                external_id=f"SM-{n}",
+                sender=f"+2169800{n:04d}",
+                kind_hint=KindHint.corruption_report,
+            ),
+        )
     forget()
 
 
-async def test_counts_match_and_small_ones_are_hidden(client: httpx.AsyncClient, state: HubState) -> None:
+async def test_counts_match_and_small_ones_are_hidden(
+    client: httpx.AsyncClient, state: HubState
+) -> None:
     await fill(state, water=7, roads=3, corruption=6)
     async with state.sessions() as session:
-        await session.execute(update(Case).where(Case.category == "water", Case.id <= 2).values(responded_at=utcnow()))
+        await session.execute(
+            update(Case).where(Case.category == "water", Case.id <= 2).values(responded_at=utcnow())
+        )
         await session.commit()
     forget()
     body = (await client.get("/api/v1/stats")).json()
@@ -76,7 +90,9 @@ async def test_expired_figures_are_served_while_new_ones_are_computed(
     first = (await client.get("/api/v1/stats")).json()
     await fill(state, water=0, roads=6, corruption=0)  # forget() inside: start from this state
     first = (await client.get("/api/v1/stats")).json()
-    await receive(state, petition(external_id="SM-late", sender="+21698009999", category_hint="water"))
+    await receive(
+        state, petition(external_id="SM-late", sender="+21698009999", category_hint="water")
+    )
     expire()
     served = (await client.get("/api/v1/stats")).json()
     assert served["generated_at"] == first["generated_at"]  # the kept figures, at once

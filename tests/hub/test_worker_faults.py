@@ -45,28 +45,53 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def test_worker_killed_mid_send_does_not_send_twice(pg_url: str, tmp_path: Path, redis_url: str) -> None:
+async def test_worker_killed_mid_send_does_not_send_twice(
+    pg_url: str, tmp_path: Path, redis_url: str
+) -> None:
     relay = SlowRelay()
     port = free_port()
     controller = Controller(relay, hostname="127.0.0.1", port=port)
     controller.start()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("HUB_")},
-        "HUB_SECRET_KEY": SECRET, "HUB_DATABASE_URL": pg_url, "HUB_REDIS_URL": redis_url,
-        "HUB_SMTP_HOST": "127.0.0.1", "HUB_SMTP_PORT": str(port), "HUB_SMTP_TLS": "false",
-        "HUB_MAIL_FROM": "hub@kef.tn", "HUB_DATA_DIR": str(tmp_path),
+        "HUB_SECRET_KEY": SECRET,
+        "HUB_DATABASE_URL": pg_url,
+        "HUB_REDIS_URL": redis_url,
+        "HUB_SMTP_HOST": "127.0.0.1",
+        "HUB_SMTP_PORT": str(port),
+        "HUB_SMTP_TLS": "false",
+        "HUB_MAIL_FROM": "hub@kef.tn",
+        "HUB_DATA_DIR": str(tmp_path),
         "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
     }
-    settings = settings_for(pg_url, tmp_path, redis_url=redis_url, smtp_host="127.0.0.1",
-                            smtp_port=port, smtp_tls=False, mail_from="hub@kef.tn")
+    settings = settings_for(
+        pg_url,
+        tmp_path,
+        redis_url=redis_url,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_tls=False,
+        mail_from="hub@kef.tn",
+    )
     state = HubState.build(settings)
     state.jobs = ArqJobs(redis_url)
-    worker = subprocess.Popen([sys.executable, "-m", "hub.cli", "worker"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     second = None
     try:
-        await receive(state, petition(channel=Channel.email, sender="citoyen@example.tn",
-                                      external_id="<m1@example.tn>", text="Pas d'eau"))
+        await receive(
+            state,
+            petition(
+                channel=Channel.email,
+                sender="citoyen@example.tn",
+                external_id="<m1@example.tn>",
+                text="Pas d'eau",
+            ),
+        )
         deadline = time.monotonic() + 30
         while not relay.received:
             assert time.monotonic() < deadline, "the worker never started sending"
@@ -77,10 +102,16 @@ async def test_worker_killed_mid_send_does_not_send_twice(pg_url: str, tmp_path:
             item = (await session.scalars(select(OutboxItem))).one()
             assert item.status == "sending"
             # time passes: the dead worker's lease runs out
-            await session.execute(update(OutboxItem).values(claimed_until=utcnow() - timedelta(seconds=1)))
+            await session.execute(
+                update(OutboxItem).values(claimed_until=utcnow() - timedelta(seconds=1))
+            )
             await session.commit()
-        second = subprocess.Popen([sys.executable, "-m", "hub.cli", "worker"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        second = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         await asyncio.sleep(1)
         await sweep_abandoned(state)  # what the second worker's sweep also does
         await asyncio.sleep(3)

@@ -247,9 +247,7 @@ async def test_clerk_triage_queue_and_monitor_sees_no_text(
     path = f"/dashboard/cases/{unsure}"
     fixed = await post_form(clerk, path, f"{path}/act", action="reclassify", category="waste")
     assert fixed.status_code == 200 and "has left your queue" in fixed.text
-    refused = await post_form(
-        clerk, "/dashboard", f"/dashboard/cases/{sure}/reply", text="x"
-    )
+    refused = await post_form(clerk, "/dashboard", f"/dashboard/cases/{sure}/reply", text="x")
     assert refused.status_code in (403, 404)
     async with state.sessions() as session:
         correction = (await session.scalars(select(TriageCorrection))).one()

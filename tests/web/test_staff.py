@@ -212,7 +212,9 @@ async def test_repeated_failures_lock_web_sign_in_with_a_reason(
         await create_user(session, "sami@test.kef.tn", PASSWORD, "clerk")
     token = hidden((await client.get("/login?lang=fr")).text, "csrf_token")
     for _ in range(state.settings.sign_in_max_failures):
-        await client.post("/login", data={"email": "sami@test.kef.tn", "password": "x", "csrf_token": token})
+        await client.post(
+            "/login", data={"email": "sami@test.kef.tn", "password": "x", "csrf_token": token}
+        )
     locked = await client.post(
         "/login", data={"email": "sami@test.kef.tn", "password": PASSWORD, "csrf_token": token}
     )

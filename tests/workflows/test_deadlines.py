@@ -41,7 +41,11 @@ def test_islamic_holidays_move_every_year() -> None:
     assert not calendar.is_working_day(date(2026, 3, 20))
     assert calendar.is_working_day(date(2026, 3, 10))  # a plain Tuesday in 2026
     assert not calendar.is_working_day(date(2026, 5, 27))  # Eid al-Adha 2026 (a Wednesday)
-    eid_2027 = [d for d in (date(2027, 3, 9), date(2027, 3, 10), date(2027, 3, 11)) if not calendar.is_working_day(d)]
+    eid_2027 = [
+        d
+        for d in (date(2027, 3, 9), date(2027, 3, 10), date(2027, 3, 11))
+        if not calendar.is_working_day(d)
+    ]
     assert eid_2027, "Eid al-Fitr 2027 is a holiday"
 
 
@@ -87,9 +91,15 @@ def test_policy_specificity() -> None:
 def clock(**kw: object) -> Clock:
     base = datetime(2026, 12, 10, 15, tzinfo=UTC)
     values: dict[str, object] = {
-        "responded": False, "first_response_due": base, "due": base + timedelta(days=20),
-        "reminders_sent": 0, "overdue": False, "escalation_level": 0, "paused": False,
-        "can_escalate": True, "since": base - timedelta(days=10),
+        "responded": False,
+        "first_response_due": base,
+        "due": base + timedelta(days=20),
+        "reminders_sent": 0,
+        "overdue": False,
+        "escalation_level": 0,
+        "paused": False,
+        "can_escalate": True,
+        "since": base - timedelta(days=10),
     }
     values.update(kw)
     return Clock(**values)  # type: ignore[arg-type]
@@ -118,7 +128,9 @@ def test_no_reminder_before_the_clock_started() -> None:
     policy = Policy(3, 15, reminder_days=(5, 2))
     c = clock(since=datetime(2026, 12, 7, 16, tzinfo=UTC))  # 3 days before the deadline
     step = next_step(c, policy)
-    assert step is not None and step.at == datetime(2026, 12, 8, 15, tzinfo=UTC)  # only the 2-day one
+    assert step is not None and step.at == datetime(
+        2026, 12, 8, 15, tzinfo=UTC
+    )  # only the 2-day one
 
 
 def test_paused_clock_has_no_step() -> None:

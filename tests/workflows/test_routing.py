@@ -12,19 +12,31 @@ from workflows.routing import (
 from workflows.taxonomy import CATEGORIES, CATEGORY_CODES, STRUCTURE_CODES, kind_for_category
 
 DESIGN_TABLE = {
-    "water": "sonede-kef", "electricity": "steg-kef", "sanitation": "onas-kef",
-    "waste": "kef-municipality", "roads": "kef-municipality", "lighting": "kef-municipality",
-    "urban_planning": "kef-municipality", "civil_status": "kef-municipality",
-    "public_hygiene": "kef-municipality", "access_to_information": "kef-municipality",
-    "health": "health-kef", "education": "education-kef", "transport": "transport-kef",
-    "corruption": "anti-corruption-cell", "other": "central-bureau",
+    "water": "sonede-kef",
+    "electricity": "steg-kef",
+    "sanitation": "onas-kef",
+    "waste": "kef-municipality",
+    "roads": "kef-municipality",
+    "lighting": "kef-municipality",
+    "urban_planning": "kef-municipality",
+    "civil_status": "kef-municipality",
+    "public_hygiene": "kef-municipality",
+    "access_to_information": "kef-municipality",
+    "health": "health-kef",
+    "education": "education-kef",
+    "transport": "transport-kef",
+    "corruption": "anti-corruption-cell",
+    "other": "central-bureau",
 }
 
 
 def test_every_category_routes_as_the_design_says() -> None:
     for category in CATEGORY_CODES:
         kind = kind_for_category(category)
-        assert decide(Facts(category, kind, "texte"), DEFAULT_RULES).structure == DESIGN_TABLE[category]
+        assert (
+            decide(Facts(category, kind, "texte"), DEFAULT_RULES).structure
+            == DESIGN_TABLE[category]
+        )
 
 
 def test_national_and_regional_roads_go_to_equipment() -> None:
@@ -45,14 +57,19 @@ def test_rule_conditions_on_place_and_channel() -> None:
         Rule("health-kef", "Tajerouine", municipality="Tajerouine", category="health"),
     ]
     assert decide(Facts("other", "complaint", channel="phone"), rules).structure == "central-bureau"
-    assert decide(Facts("health", "complaint", municipality="tajerouine"), rules).structure == "health-kef"
+    assert (
+        decide(Facts("health", "complaint", municipality="tajerouine"), rules).structure
+        == "health-kef"
+    )
 
 
 def test_no_rule_can_route_corruption_elsewhere() -> None:
     rules = [Rule("kef-municipality", "everything about roads", category="roads")]
     decision = decide(Facts("roads", "corruption_report", "pot-de-vin pour la route"), rules)
     assert decision.structure == "anti-corruption-cell"
-    problems = check_rules([Rule("kef-municipality", "x", category="corruption")], STRUCTURE_CODES, CATEGORY_CODES)
+    problems = check_rules(
+        [Rule("kef-municipality", "x", category="corruption")], STRUCTURE_CODES, CATEGORY_CODES
+    )
     assert any("corruption" in p.message for p in problems)
 
 
@@ -65,7 +82,9 @@ def test_unreachable_and_conflicting_rules_are_reported() -> None:
         Rule("nowhere", "bad target", category="water"),
         Rule("central-bureau", "catch all"),
     ]
-    problems = {p.rule_index: p.message for p in check_rules(rules, STRUCTURE_CODES, CATEGORY_CODES)}
+    problems = {
+        p.rule_index: p.message for p in check_rules(rules, STRUCTURE_CODES, CATEGORY_CODES)
+    }
     assert "unreachable" in problems[1] and "conflicts" in problems[1]
     assert "unreachable" in problems[3] and "repeats" in problems[3]
     assert "unknown structure" in problems[4]
@@ -75,7 +94,9 @@ def test_unreachable_and_conflicting_rules_are_reported() -> None:
 
 
 def test_hierarchy_refuses_cycles() -> None:
-    h = Hierarchy({"central-bureau": None, "kef-municipality": "central-bureau", "x": "kef-municipality"})
+    h = Hierarchy(
+        {"central-bureau": None, "kef-municipality": "central-bureau", "x": "kef-municipality"}
+    )
     assert h.would_cycle("central-bureau", "x")
     assert h.would_cycle("kef-municipality", "kef-municipality")
     assert not h.would_cycle("x", "central-bureau")
@@ -89,7 +110,10 @@ def test_structures_named_in_a_report() -> None:
     }
     assert named_structures("Un agent de la STEG a demandé un pot-de-vin", names) == {"steg-kef"}
     assert named_structures("موظف في البلدية طلب رشوة", names) == {"kef-municipality"}
-    assert named_structures("agent de la mairie et de la steg", names) == {"kef-municipality", "steg-kef"}
+    assert named_structures("agent de la mairie et de la steg", names) == {
+        "kef-municipality",
+        "steg-kef",
+    }
     assert named_structures("stegosaurus", names) == set()
 
 
