@@ -111,7 +111,7 @@ def _check_shape(update: Update) -> None:
     """The library does not type-check fields; these are the ones the hub reads."""
     message, query = update.message, update.callback_query
     if message is not None and not _message_ok(message):
-        raise BadUpdate("not a Telegram Update: message fields have the wrong types")
+        raise BadUpdate("not a Telegram Update: message fields have the wrong types or ranges")
     if query is not None and not _callback_ok(query):
         raise BadUpdate("not a Telegram Update: callback_query fields have the wrong types")
 
@@ -141,10 +141,17 @@ def _message_ok(m: Message) -> bool:
             document is None
             or (_typed(document.file_id, STR) and _typed(document.file_size, INT, True)),
             document is None or _typed(document.file_name, STR, True),
-            where is None or (_typed(where.latitude, NUMBER) and _typed(where.longitude, NUMBER)),
+            where is None or _on_earth(where.latitude, where.longitude),
             replied is None or _typed(replied.message_id, INT),
         )
     )
+
+
+def _on_earth(latitude: object, longitude: object) -> bool:
+    if not (_typed(latitude, NUMBER) and _typed(longitude, NUMBER)):
+        return False
+    assert isinstance(latitude, int | float) and isinstance(longitude, int | float)
+    return -90 <= latitude <= 90 and -180 <= longitude <= 180  # NaN is neither
 
 
 def _callback_ok(query: CallbackQuery) -> bool:

@@ -492,6 +492,18 @@ class TestWebhookGuard:
             ),
             (
                 b'{"update_id": 5, "message": {"message_id": 1, "date": 1717405200,'
+                b' "chat": {"id": 7001, "type": "private"},'
+                b' "location": {"latitude": 36.2, "longitude": 208.7}}}',
+                "wrong types or ranges",
+            ),
+            (
+                b'{"update_id": 5, "message": {"message_id": 1, "date": 1717405200,'
+                b' "chat": {"id": 7001, "type": "private"},'
+                b' "location": {"latitude": -91, "longitude": 8.7}}}',
+                "wrong types or ranges",
+            ),
+            (
+                b'{"update_id": 5, "message": {"message_id": 1, "date": 1717405200,'
                 b' "chat": {"id": 7001, "type": "private"}, "photo": [{"file_id": "a",'
                 b' "file_unique_id": "b", "width": "wide", "height": 1, "file_size": 9}]}}',
                 "wrong types",
