@@ -39,6 +39,10 @@ CORPUS = ROOT / "tests" / "fixtures" / "triage-dev.jsonl"
 # 80.0%) showed the held-out part's figures were too kind; it has been development
 # data since, like the development part.
 BLIND1 = ROOT / "tests" / "fixtures" / "triage-blind1.jsonl"
+# Written, blind in the same way, after the lexicon work on blind set 1 was committed
+# (52dd1d7): the measure of triage on messages nobody tuned it on. Its messages are
+# scored, never listed.
+BLIND2 = ROOT / "tests" / "fixtures" / "triage-blind2.jsonl"
 TARGETS = {"accuracy": 0.85, "corruption_recall": 0.95, "corruption_precision": 0.90}
 
 
@@ -142,9 +146,9 @@ def main() -> int:
         "lexicon": triage,
         "lexicon + model": lambda text: triage(text, model=model),
     }
-    blind1 = load(BLIND1)
+    blind1, blind2 = load(BLIND1), load(BLIND2)
     results: dict[str, TriageResult] = {}
-    held = None
+    held = unseen = None
     for name, classify in variants.items():
         print(f"\n######## {name}")
         found = {r["id"]: classify(r["text"]) for r in rows}
@@ -154,10 +158,12 @@ def main() -> int:
         report("whole set", evaluate(rows, [found[r["id"]] for r in rows]))
         blind_scores = evaluate(blind1, [classify(r["text"]) for r in blind1])
         report(f"{BLIND1.name} (development since its first measurement)", blind_scores)
+        test_scores = evaluate(blind2, [classify(r["text"]) for r in blind2])
+        report(f"{BLIND2.name} (blind test)", test_scores)
         rate = throughput([r["text"] for r in rows], classify)
         print(f"\nthroughput             {rate:,.0f} messages/s (one process, warm)")
         if name == "lexicon":
-            held, results = scores, found
+            held, unseen, results = scores, test_scores, found
     print(
         f"\nmodel: naive Bayes trained in {trained_ms:.0f} ms on the lexicon and the development part"
     )
@@ -172,10 +178,10 @@ def main() -> int:
                     f"[{row['lang']} -> {got.language}] {dict(got.scores)}\n"
                     f"      {row['text'][:160]}"
                 )
-    if held is None:
+    if held is None or unseen is None:
         return 1
-    emit("triage", figures("held out", held))
-    return 0 if held.meets_targets() else 1
+    emit("triage", figures("held out", held) + figures("blind set 2", unseen))
+    return 0 if held.meets_targets() and unseen.meets_targets() else 1
 
 
 def figures(part: str, scores: Scores) -> list[Figure]:
