@@ -39,10 +39,15 @@ CORPUS = ROOT / "tests" / "fixtures" / "triage-dev.jsonl"
 # 80.0%) showed the held-out part's figures were too kind; it has been development
 # data since, like the development part.
 BLIND1 = ROOT / "tests" / "fixtures" / "triage-blind1.jsonl"
-# Written, blind in the same way, after the lexicon work on blind set 1 was committed
-# (52dd1d7): the measure of triage on messages nobody tuned it on. Its messages are
-# scored, never listed.
+# Written blind in the same way after the lexicon work on blind set 1 was committed
+# (52dd1d7). Its one blind measurement (the lexicon alone: accuracy 80.6%, recall
+# 77.1%, precision 90.2%) showed that work did not carry over; it has trained the
+# corruption model since.
 BLIND2 = ROOT / "tests" / "fixtures" / "triage-blind2.jsonl"
+# Written blind after the corruption model and its threshold were committed: the
+# measure of triage on messages nobody tuned it on. Scored, never listed.
+BLIND3 = ROOT / "tests" / "fixtures" / "triage-blind3.jsonl"
+HUB = "the hub's triage: lexicon + corruption model (workflows/corruption_model.py)"
 TARGETS = {"accuracy": 0.85, "corruption_recall": 0.95, "corruption_precision": 0.90}
 
 
@@ -138,15 +143,19 @@ def main() -> int:
 
     started = time.perf_counter()
     model = train_model(
-        training_examples() + [(r["text"], r["category"]) for r in dev + load(BLIND1)]
+        training_examples()
+        + [(r["text"], r["category"]) for r in dev + load(BLIND1) + load(BLIND2)]
     )
     trained_ms = (time.perf_counter() - started) * 1000
 
     variants: dict[str, Callable[[str], TriageResult]] = {
-        "lexicon": triage,
-        "lexicon + model": lambda text: triage(text, model=model),
+        HUB: triage,
+        "lexicon alone": lambda text: triage(text, second_opinion=False),
+        "the hub's triage + naive Bayes where the lexicon is unsure": lambda text: triage(
+            text, model=model
+        ),
     }
-    blind1, blind2 = load(BLIND1), load(BLIND2)
+    blind1, blind2, blind3 = load(BLIND1), load(BLIND2), load(BLIND3)
     results: dict[str, TriageResult] = {}
     held = unseen = None
     for name, classify in variants.items():
@@ -158,11 +167,13 @@ def main() -> int:
         report("whole set", evaluate(rows, [found[r["id"]] for r in rows]))
         blind_scores = evaluate(blind1, [classify(r["text"]) for r in blind1])
         report(f"{BLIND1.name} (development since its first measurement)", blind_scores)
-        test_scores = evaluate(blind2, [classify(r["text"]) for r in blind2])
-        report(f"{BLIND2.name} (blind test)", test_scores)
+        trained = evaluate(blind2, [classify(r["text"]) for r in blind2])
+        report(f"{BLIND2.name} (development since its first measurement)", trained)
+        test_scores = evaluate(blind3, [classify(r["text"]) for r in blind3])
+        report(f"{BLIND3.name} (blind test)", test_scores)
         rate = throughput([r["text"] for r in rows], classify)
         print(f"\nthroughput             {rate:,.0f} messages/s (one process, warm)")
-        if name == "lexicon":
+        if name == HUB:
             held, unseen, results = scores, test_scores, found
     print(
         f"\nmodel: naive Bayes trained in {trained_ms:.0f} ms on the lexicon and the development part"
@@ -180,7 +191,7 @@ def main() -> int:
                 )
     if held is None or unseen is None:
         return 1
-    emit("triage", figures("held out", held) + figures("blind set 2", unseen))
+    emit("triage", figures("held out", held) + figures("blind set 3", unseen))
     return 0 if held.meets_targets() and unseen.meets_targets() else 1
 
 
