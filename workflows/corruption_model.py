@@ -15,6 +15,8 @@ trained or downloaded at run time. Rebuild it after the labelled data changes:
         tests/fixtures/triage-blind1.jsonl tests/fixtures/triage-blind2.jsonl
 
 (the corpus's held-out third stays out, so that it still measures the model).
+Staff corrections exported from GET /api/v1/triage/corrections.jsonl are labelled
+data too: add the file to the command.
 """
 
 from __future__ import annotations
@@ -118,7 +120,8 @@ def labelled(paths: Sequence[Path], dev_part_of: Sequence[Path] = ()) -> list[tu
         if path in dev_part_of:
             found = [row for row in found if corpus_part(row["id"]) == DEV]
         rows.extend(found)
-    return [(row["text"], row["category"] == CORRUPTION) for row in rows]
+    # A staff corrections export (GET /api/v1/triage/corrections.jsonl) says "corrected".
+    return [(row["text"], row.get("category", row.get("corrected")) == CORRUPTION) for row in rows]
 
 
 def dump(model: CorruptionModel) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from workflows.corruption_model import (
     WEIGHTS,
     dump,
+    labelled,
     load,
     shipped_model,
     train,
@@ -54,3 +55,18 @@ def test_the_model_is_asked_only_where_the_lexicon_saw_some_sign() -> None:
         "Ce n'est pas de la corruption, mais le chef de service ne répond jamais",
     ):
         assert triage(text) == triage(text, second_opinion=False)
+
+
+def test_a_staff_corrections_export_is_labelled_data(tmp_path: Path) -> None:
+    export = tmp_path / "triage-corrections.jsonl"
+    lines = [
+        {
+            "text": "el 3oun 9alli jib 7aja",
+            "language": "aeb-latn",
+            "predicted": "other",
+            "corrected": "corruption",
+        },
+        {"text": "الضو مقصوص", "language": "aeb", "predicted": "other", "corrected": "lighting"},
+    ]
+    export.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert labelled([export]) == [("el 3oun 9alli jib 7aja", True), ("الضو مقصوص", False)]
