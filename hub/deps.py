@@ -15,13 +15,18 @@ from hub.state import HubState
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_state(request: Request) -> HubState:
+def state_of(request: Request) -> HubState:
     state: HubState = request.app.state.hub
     return state
 
 
+async def get_state(request: Request) -> HubState:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, on every request.
+    return state_of(request)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_state(request).sessions() as session:
+    async with state_of(request).sessions() as session:
         yield session
 
 

@@ -4,44 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy import select
 
-from hub.app import create_app
 from hub.db import make_engine, make_sessionmaker
 from hub.models import Attachment, Case
 from hub.settings import Settings
 from hub.users import create_user
-from tests.conftest import IN_CI, SECRET
+from tests.conftest import SECRET
 from tests.factories import png_bytes
 from tests.web.conftest import PASSWORD
+from tests.web.live import CHROMIUM_ARGS, chromium_path, free_port, served
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CLERK = "guichet@test.kef.tn"
 COMPLAINT = "حفرة كبيرة أمام المدرسة الابتدائية في نهج الحبيب بورقيبة، خطر على الأطفال"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def make_clerk(settings: Settings) -> None:
@@ -65,29 +45,13 @@ def hub(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Settings]]
         public_url=url,
     )
     asyncio.run(make_clerk(settings))
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the hub did not start"
-        time.sleep(0.05)
-    yield url, settings
-    server.should_exit = True
-    thread.join(timeout=15)
+    with served(settings, port):
+        yield url, settings
 
 
 @pytest.fixture
 def chromium() -> str:
-    found = shutil.which("chromium")
-    if found is None:
-        message = "chromium is not installed (Debian package 'chromium')"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
+    return chromium_path()
 
 
 COUNT_SUBMITS = """() => {

@@ -13,7 +13,6 @@ import asyncio
 import json
 import re
 import shutil
-import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +23,6 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -41,17 +39,16 @@ from sqlmodel import col
 from twilio.request_validator import RequestValidator
 
 from channels.sms.fake_twilio import FakeTwilio, SentSms
-from hub.app import create_app
 from hub.db import make_engine, make_sessionmaker
 from hub.i18n import Language
 from hub.models import Case, CaseEvent, OutboxItem, Structure, User, utcnow
 from hub.settings import Settings
 from hub.users import create_user
 from hub.web.reply_templates import REPLY_TEMPLATES
-from tests.conftest import IN_CI, SECRET
+from tests.conftest import SECRET
 from tests.factories import case_body
 from tests.web.conftest import PASSWORD
-from tests.web.test_browser import CHROMIUM_ARGS, free_port
+from tests.web.live import CHROMIUM_ARGS, chromium_path, free_port, served
 
 T = TypeVar("T")
 
@@ -218,33 +215,15 @@ def hub(staffed_template: Path, tmp_path: Path) -> Iterator[Hub]:
             twilio_from=HUB_NUMBER,
             twilio_api_base=twilio.base_url,
         )
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 15
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the hub did not start"
-            time.sleep(0.05)
-        try:
+        with served(settings, port):
             yield Hub(url, settings, twilio)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=15)
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     """One headless Chromium for the module; every person gets their own context (cookies)."""
-    found = shutil.which("chromium")
-    if found is None:
-        message = "chromium is not installed (Debian package 'chromium')"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=found, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
             yield launched
         finally:

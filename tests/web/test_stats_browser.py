@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import threading
-import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy import select
 
-from hub.app import create_app
 from hub.models import Case, Structure
 from hub.petition import Channel
 from hub.settings import Settings
 from hub.state import HubState
-from tests.conftest import IN_CI, SECRET
-from tests.web.test_browser import CHROMIUM_ARGS, free_port
+from tests.conftest import SECRET
+from tests.web.live import CHROMIUM_ARGS, chromium_path, free_port, served
 from tests.web.test_stats_page import Batch, seed
 
 TUNIS = ZoneInfo("Africa/Tunis")
@@ -90,13 +86,7 @@ async def expected(settings: Settings) -> dict[str, dict[str, str]]:
 
 @pytest.fixture
 def chromium() -> str:
-    found = shutil.which("chromium")
-    if found is None:
-        message = "chromium is not installed (Debian package 'chromium')"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
+    return chromium_path()
 
 
 @pytest.fixture
@@ -113,18 +103,8 @@ def hub(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Settings]]
         public_url=url,
     )
     asyncio.run(fill(settings))
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the hub did not start"
-        time.sleep(0.05)
-    yield url, settings
-    server.should_exit = True
-    thread.join(timeout=15)
+    with served(settings, port):
+        yield url, settings
 
 
 READ_BARS = """svg => [...svg.querySelectorAll("g.bar")].map(g => {
