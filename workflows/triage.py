@@ -690,9 +690,12 @@ MODEL_MIN_PROBABILITY = 0.6
 
 # The corruption model's second opinion (workflows/corruption_model.py) is asked
 # only when the lexicon found some sign of corruption but too little to decide
-# (never after a denial, which weighs -8), and is followed when this sure. Chosen
-# by cross-validation on blind set 2 and the corpus's held-out part: asked about
-# every message, the model also sealed ordinary complaints away from their structure.
+# (never after a denial, which weighs -8), and is followed only when it is sure.
+# Asked about every message, it also sealed ordinary complaints away from their
+# structure. Cross-validated on the three training sets, which the lexicon was
+# never tuned on: recall 68.5% -> 70.7%, precision 86.9% -> 86.8%. At 0.5 it
+# gained more (73.7%) but took "a father asks for his son's transfer to the school
+# near home" for nepotism.
 SECOND_OPINION_THRESHOLD = 0.9
 
 

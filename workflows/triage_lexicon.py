@@ -2017,6 +2017,9 @@ DEFAULT_TERMS: dict[str, str] = {
 4 fasad
 4 fsad
 4 fsed
+4 fassed
+4 fased
+4 fesad
 4 fssed
 4 تحت الطاولة
 4 taht el tawla
@@ -2740,6 +2743,8 @@ DEFAULT_TERMS: dict[str, str] = {
 # coffee: the Tunisian euphemism for a bribe, but also the café next door;
 # it says bribe only beside giving or asking
 3 @coffee & @offer
+3 @coffee & @advance
+3 @envelope & @official
 3 @coffee & @give
 3 @coffee & @ask
 # a public service made conditional on dealing with a relative's business
@@ -2804,6 +2809,36 @@ DEFAULT_TERMS: dict[str, str] = {
 3 quelque chose pour lui
 3 حاجة ليه
 3 7aja lih
+# "don't come empty-handed", "a little something", "thank him properly"
+3 بيديها فارغين
+3 بيديك فارغين
+3 بيديه فارغين
+3 يديك فارغه
+3 ايديك فارغين
+3 mains vides
+3 empty handed
+3 empty hands
+3 bidik far8a
+3 yeddik far8in
+3 petit quelque chose
+3 7aja sghira
+3 حاجة صغيرة
+3 thank him properly
+2 thank him
+3 farra7* .. 9alb*
+3 nfarra7*
+3 يفرح* .. قلب*
+3 نفرحلو
+# paid the agent himself
+3 دفعت له
+3 دفعتلو
+3 خلصتو
+3 a3titou
+3 je lui ai donné
+3 je lui ai payé
+3 i gave him
+# people paid though dead or absent
+3 @salary & @dead
 # money taken without a receipt, or more than the receipt says
 3 without a receipt
 3 without receipt
@@ -3218,6 +3253,9 @@ el 3omda
 """,
     # a relative or friend of someone else (not "my")
     "kin": """
+wled el asatdha
+wlad el asatdha
+wled el profs
 mel 3arch
 men 3arch
 3arch ta3
@@ -3679,6 +3717,9 @@ bail
 sous trait*
 """,
     "salary": """
+chahriya
+chehriya
+chahriye
 ykhalsou*
 يخلصو*
 يتقاضى*
@@ -3788,6 +3829,23 @@ vouchers
 معدات
 karhba ta3 el baladiya
 kamyoun ta3 el baladiya
+""",
+    "dead": """
+metou
+maatou
+ماتو
+متوفي*
+المتوفين
+décédé*
+morts
+dead
+died
+""",
+    "envelope": """
+ظرفا
+ظرف فيه
+enveloppe
+envelope
 """,
     "inside_file": """
 west el dossier
@@ -4051,6 +4109,13 @@ grants
 mousa3adat
 """,
     "advance": """
+avancer
+faire avancer
+ferait avancer
+move faster
+plus vite
+asra3
+أسرع
 d avance
 à l avance
 in advance
@@ -4088,6 +4153,11 @@ otherwise
 à condition
 """,
     "give": """
+t5alli*
+tkhalli*
+تخلي*
+glisse*
+slip*
 ykhales*
 ykhalles*
 tkhales*

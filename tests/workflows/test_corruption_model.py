@@ -14,11 +14,13 @@ from workflows.corruption_model import (
     train,
     training_set,
 )
-from workflows.triage import HELD_OUT, corpus_part, triage
+from workflows.triage import HELD_OUT, SECOND_OPINION_THRESHOLD, corpus_part, triage
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CORPUS = FIXTURES / "triage-dev.jsonl"
-TRAINED_ON = [FIXTURES / "triage-blind1.jsonl", FIXTURES / "triage-blind2.jsonl"]
+TRAINED_ON = [FIXTURES / f"triage-{name}.jsonl" for name in ("blind1", "blind2", "blind3")] + [
+    FIXTURES / f"triage-train{n}.jsonl" for n in (1, 2, 3)
+]
 
 
 def test_the_shipped_weights_are_what_the_labelled_data_trains() -> None:
@@ -42,13 +44,13 @@ def test_a_saved_model_loads_back_the_same() -> None:
 
 
 def test_the_model_is_asked_only_where_the_lexicon_saw_some_sign() -> None:
-    # Weak lexicon evidence (an official) that the model reads as nepotism.
-    text = "الموظف في البلدية خدم ولاد عمو في الحضيرة"
+    # Weak lexicon evidence (an official) that the model reads as state medicine sold.
+    text = "el fermli ybi3 el dwa ta3 el dawla lel pharmacie ta3 sa7bou"
     alone = triage(text, second_opinion=False)
     assert alone.scores.get("corruption", 0) > 0 and alone.category != "corruption"
     helped = triage(text)
     assert helped.category == "corruption" and helped.source == "model"
-    assert shipped_model().probability(text) >= 0.9
+    assert shipped_model().probability(text) >= SECOND_OPINION_THRESHOLD
     # No sign at all, or a denial: the lexicon's answer stands whatever the model thinks.
     for text in (
         "Le lampadaire devant l'école est éteint depuis un mois",
