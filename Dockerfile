@@ -6,7 +6,7 @@ COPY hub hub
 COPY channels channels
 COPY workflows workflows
 COPY migrations migrations
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir .
+RUN python -m venv --upgrade-deps /opt/venv && /opt/venv/bin/pip install --no-cache-dir .
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 hub && mkdir -p /var/lib/hub && chown hub /var/lib/hub
