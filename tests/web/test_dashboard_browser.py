@@ -86,6 +86,11 @@ def in_thread(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return pool.submit(lambda: asyncio.run(make())).result(timeout=30)
 
 
+# httpx waits 5 s by default; a loaded machine (argon2 at sign-in, two cores shared
+# with Chromium) once took longer. A wrong answer still fails at once.
+PATIENCE = 30.0
+
+
 @dataclass
 class Hub:
     url: str
@@ -98,6 +103,7 @@ class Hub:
             answer = httpx.post(
                 f"{self.url}/api/v1/auth/token",
                 data={"username": email_of(key), "password": PASSWORD},
+                timeout=PATIENCE,
             )
             assert answer.status_code == 200, answer.text
             self.tokens[key] = {"Authorization": f"Bearer {answer.json()['access_token']}"}
@@ -106,7 +112,10 @@ class Hub:
     def record(self, **fields: object) -> str:
         """A case recorded by the clerk through POST /api/v1/cases; returns its reference."""
         created = httpx.post(
-            f"{self.url}/api/v1/cases", json=case_body(**fields), headers=self.headers("clerk")
+            f"{self.url}/api/v1/cases",
+            json=case_body(**fields),
+            headers=self.headers("clerk"),
+            timeout=PATIENCE,
         )
         assert created.status_code == 201, created.text
         return str(created.json()["reference"])
@@ -131,7 +140,9 @@ class Hub:
         }
         webhook = f"{self.url}/channels/sms/twilio"
         signature = RequestValidator(AUTH_TOKEN).compute_signature(webhook, params)
-        answer = httpx.post(webhook, data=params, headers={"X-Twilio-Signature": signature})
+        answer = httpx.post(
+            webhook, data=params, headers={"X-Twilio-Signature": signature}, timeout=PATIENCE
+        )
         assert answer.status_code == 200, answer.text
 
     def delivered(self, sms: SentSms) -> None:
@@ -149,7 +160,10 @@ class Hub:
         }
         signature = RequestValidator(AUTH_TOKEN).compute_signature(sms.status_callback, params)
         answer = httpx.post(
-            sms.status_callback, data=params, headers={"X-Twilio-Signature": signature}
+            sms.status_callback,
+            data=params,
+            headers={"X-Twilio-Signature": signature},
+            timeout=PATIENCE,
         )
         assert answer.status_code in (200, 204), answer.text
 
