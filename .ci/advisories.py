@@ -32,7 +32,6 @@ PYPI = "https://pypi.org/pypi"
 class Finding:
     name: str
     version: str
-    latest: str | None = None  # None: the page could not be read
     advisories: tuple[str, ...] = ()
     problem: str = ""
 
@@ -41,7 +40,7 @@ class Finding:
         return not self.problem
 
 
-def installed(skip_editable: bool = True) -> dict[str, str]:
+def installed() -> dict[str, str]:
     """Installed distributions by canonical name; editable ones (the project) left out."""
     found: dict[str, str] = {}
     editable: set[str] = set()
@@ -49,7 +48,7 @@ def installed(skip_editable: bool = True) -> dict[str, str]:
         name = dist.metadata["Name"]
         if not name:
             continue
-        if skip_editable and _is_editable(dist):
+        if _is_editable(dist):
             # The same project may also be seen through a source checkout on sys.path.
             editable.add(canonicalize_name(name))
         found.setdefault(canonicalize_name(name), dist.version)
@@ -74,13 +73,13 @@ def check(name: str, version: str, index: str, timeout: float) -> Finding:
     except (urllib.error.URLError, OSError, ValueError, KeyError, TypeError) as exc:
         return Finding(name, version, problem=f"project page unreadable ({exc})")
     if not _same_version(version, latest):
-        return Finding(name, version, latest, problem=f"older than the latest release {latest}")
+        return Finding(name, version, problem=f"older than the latest release {latest}")
     advisories = tuple(
         _describe(entry)
         for entry in page.get("vulnerabilities") or ()
         if isinstance(entry, dict) and not entry.get("withdrawn")
     )
-    return Finding(name, version, latest, advisories)
+    return Finding(name, version, advisories)
 
 
 def _same_version(installed_version: str, latest: str) -> bool:

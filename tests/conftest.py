@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
@@ -40,6 +41,19 @@ def settings_for(database_url: str, data_dir: Path, **overrides: object) -> Sett
         public_url="http://testserver",
         **overrides,  # type: ignore[arg-type]
     )
+
+
+# The SMS and Telegram channels on, so their webhooks check signatures instead of
+# answering 503 "off"; their providers' addresses closed, so nothing leaves the machine.
+CHANNELS_ON: dict[str, object] = {
+    "twilio_account_sid": "AC" + "0" * 32,
+    "twilio_auth_token": SecretStr("test-twilio-token"),
+    "twilio_from": "+21670000000",
+    "twilio_api_base": "http://127.0.0.1:9",
+    "telegram_token": SecretStr("123456:test-telegram-token"),
+    "telegram_secret": SecretStr("test-telegram-secret"),
+    "telegram_api_base": "http://127.0.0.1:9",
+}
 
 
 async def _seed(settings: Settings) -> None:

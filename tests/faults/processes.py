@@ -230,6 +230,21 @@ class TwilioClient:
             assert done[0].acknowledged, done
         return [job for n, job in enumerate(jobs) if n not in first.values()]
 
+    async def load_under_way(
+        self, base_url: str, citizens: int, answered: int, log: Callable[[], str]
+    ) -> asyncio.Task[list[Delivery]]:
+        """One new SMS from each of `citizens`, 8 at a time; returns once `answered` of
+        them have an answer, with the rest still on their way (the task)."""
+        jobs = [(base_url, sms_form(new_sid(), citizen(n))) for n in range(citizens)]
+        rest = await self.warm_up(jobs)
+        load = asyncio.create_task(self.post_all(rest, concurrency=8))
+
+        async def enough() -> bool:
+            return sum(bool(d.statuses) for d in self.deliveries) >= answered
+
+        assert await wait_until(enough, timeout=60, interval=0.02), log()
+        return load
+
     async def post_all(
         self, jobs: list[tuple[str, dict[str, str]]], concurrency: int
     ) -> list[Delivery]:

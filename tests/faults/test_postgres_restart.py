@@ -47,14 +47,7 @@ async def test_postgres_restarted_during_a_load(
             api.wait_ready()
             # Twilio retries a webhook that failed; here a little sooner than it would.
             twilio_side = TwilioClient(tries=40, retry_delay=0.25, timeout=2 * HANG)
-            jobs = [(api.base_url, sms_form(new_sid(), citizen(n))) for n in range(LOAD)]
-            rest = await twilio_side.warm_up(jobs)
-            load = asyncio.create_task(twilio_side.post_all(rest, concurrency=8))
-
-            async def answered() -> bool:
-                return sum(bool(d.statuses) for d in twilio_side.deliveries) >= RESTART_AFTER
-
-            assert await wait_until(answered, timeout=60, interval=0.02), api.tail()
+            load = await twilio_side.load_under_way(api.base_url, LOAD, RESTART_AFTER, api.tail)
             await asyncio.to_thread(private_postgres.restart, "fast")
             await load
             deliveries = twilio_side.deliveries

@@ -43,14 +43,7 @@ async def test_redis_killed_during_a_load(
         try:
             api.wait_ready()
             twilio_side = TwilioClient(tries=1)  # no retry: every first answer must be a 2xx
-            jobs = [(api.base_url, sms_form(new_sid(), citizen(n))) for n in range(LOAD)]
-            rest = await twilio_side.warm_up(jobs)
-            load = asyncio.create_task(twilio_side.post_all(rest, concurrency=8))
-
-            async def answered() -> bool:
-                return sum(bool(d.statuses) for d in twilio_side.deliveries) >= OUTAGE_AFTER
-
-            assert await wait_until(answered, timeout=60, interval=0.02), api.tail()
+            load = await twilio_side.load_under_way(api.base_url, LOAD, OUTAGE_AFTER, api.tail)
             private_redis.stop(kill=True)  # a crash, mid-load
             await load
             deliveries = twilio_side.deliveries

@@ -47,7 +47,6 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from pydantic import SecretStr
 from schemathesis import checks
 from schemathesis.python import asgi
 
@@ -55,7 +54,7 @@ from hub.app import create_app
 from hub.db import make_engine, make_sessionmaker
 from hub.settings import Settings
 from hub.users import create_user
-from tests.conftest import StaffFactory, _reset_pg, settings_for
+from tests.conftest import CHANNELS_ON, StaffFactory, _reset_pg, settings_for
 from tests.fuzz.conftest import FuzzTally
 from workflows.taxonomy import CATEGORY_CODES
 
@@ -171,21 +170,6 @@ async def _make_admin(settings: Settings) -> None:
     await engine.dispose()
 
 
-def _with_channels(settings: Settings) -> Settings:
-    """Channels on, so their webhooks check signatures instead of answering 503 "off"."""
-    return settings.model_copy(
-        update={
-            "twilio_account_sid": "AC" + "0" * 32,
-            "twilio_auth_token": SecretStr("fuzz-twilio-token"),
-            "twilio_from": "+21670000000",
-            "twilio_api_base": "http://127.0.0.1:9",  # closed: nothing leaves this machine
-            "telegram_token": SecretStr("123456:fuzz-telegram-token"),
-            "telegram_secret": SecretStr("fuzz-telegram-secret"),
-            "telegram_api_base": "http://127.0.0.1:9",
-        }
-    )
-
-
 def _seed(client: asgi.ASGIClient, headers: dict[str, str]) -> None:
     references = []
     for body in (
@@ -231,7 +215,7 @@ def hub(
     else:
         url = request.getfixturevalue("pg_database")
         asyncio.run(_reset_pg(url, folder))
-    settings = _with_channels(settings_for(url, folder))
+    settings = settings_for(url, folder, **CHANNELS_ON)
     asyncio.run(_make_admin(settings))
     app = create_app(settings)
     with asgi.get_client(app) as client:

@@ -37,7 +37,6 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
-from pydantic import SecretStr
 from sqlalchemy import update
 from sqlmodel import col, select
 from starlette.routing import Mount
@@ -47,7 +46,7 @@ from hub.auth import passwords
 from hub.models import Attachment, Case
 from hub.state import HubState
 from hub.users import create_user
-from tests.conftest import settings_for
+from tests.conftest import CHANNELS_ON, settings_for
 from tests.factories import b64, png_bytes
 from tests.web.conftest import hidden
 
@@ -731,16 +730,6 @@ def test_every_route_has_a_row(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- building the world
-
-CHANNELS_ON = {
-    "twilio_account_sid": "AC" + "0" * 32,
-    "twilio_auth_token": SecretStr("matrix-twilio-token"),
-    "twilio_from": "+21670000000",
-    "twilio_api_base": "http://127.0.0.1:9",  # closed: nothing leaves this machine
-    "telegram_token": SecretStr("123456:matrix-telegram-token"),
-    "telegram_secret": SecretStr("matrix-telegram-secret"),
-    "telegram_api_base": "http://127.0.0.1:9",
-}
 
 
 async def make_person(world: World, role: str) -> Person:
