@@ -688,15 +688,22 @@ MODEL_BELOW_CONFIDENCE = 0.3
 MODEL_MIN_PROBABILITY = 0.6
 
 
-# The corruption model's second opinion (workflows/corruption_model.py) is asked
-# only when the lexicon found some sign of corruption but too little to decide
-# (never after a denial, which weighs -8), and is followed only when it is sure.
-# Asked about every message, it also sealed ordinary complaints away from their
-# structure. Cross-validated on the three training sets, which the lexicon was
-# never tuned on: recall 68.5% -> 70.7%, precision 86.9% -> 86.8%. At 0.5 it
-# gained more (73.7%) but took "a father asks for his son's transfer to the school
-# near home" for nepotism.
-SECOND_OPINION_THRESHOLD = 0.9
+# The corruption model (workflows/corruption_model.py) reads every message. It
+# reports one the lexicon missed when its probability reaches MODEL_REPORTS_AT,
+# and overrules the lexicon's report only when it is almost sure there is none
+# (LEXICON_OVERRULED_BELOW) in a message long enough to judge: the lexicon's
+# explicit words also fire on "how many corruption complaints did you receive?",
+# but "bid rigging in the road contracts" is a report however unsure the model
+# is. Of 156 such overrulings when leaving sets out, 154 were of messages of 15
+# words or more. The thresholds were chosen by training on every
+# annotator's set but one and scoring the one left out, 12 times (4,560
+# messages): recall 95.8% with 3.4% of other messages flagged, 92.4% precision
+# at the 30% share of reports the blind sets hold; the lexicon alone has 73.3%
+# and 6.0%. Low on purpose: a report missed is the worst mistake, a complaint
+# sent to the cell costs a transfer.
+MODEL_REPORTS_AT = 0.16
+LEXICON_OVERRULED_BELOW = 0.1
+OVERRULED_FROM_WORDS = 15
 
 
 def triage(
@@ -714,10 +721,13 @@ def triage(
     totals, hits = lexicon.scores(text)
     category, confidence = decide(totals)
     source = "lexicon" if totals else "none"
-    if second_opinion and category != CORRUPTION and totals.get(CORRUPTION, 0.0) > 0:
+    if second_opinion:
         chance = _corruption_chance(text)
-        if chance >= SECOND_OPINION_THRESHOLD:
+        if category != CORRUPTION and chance >= MODEL_REPORTS_AT:
             category, confidence, source = CORRUPTION, round(chance * 0.5, 3), "model"
+        elif category == CORRUPTION and chance < LEXICON_OVERRULED_BELOW and _long(text):
+            category, confidence = decide({c: s for c, s in totals.items() if c != CORRUPTION})
+            source = "model"
     if model is not None and category != CORRUPTION and confidence < MODEL_BELOW_CONFIDENCE:
         probabilities = model.probabilities(text)
         guess = max(probabilities, key=lambda c: probabilities[c])
@@ -732,6 +742,10 @@ def triage(
         matched=tuple(sorted(f"{h.category}:{h.source}" for h in hits)),
         source=source,
     )
+
+
+def _long(text: str) -> bool:
+    return len(tokens(normalise(text))) >= OVERRULED_FROM_WORDS
 
 
 def _corruption_chance(text: str) -> float:
