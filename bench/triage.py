@@ -60,7 +60,8 @@ DEVELOPMENT_SETS = {
 }
 # Written blind after everything above was committed, by two annotators (160
 # messages each): the measure of triage on messages nobody tuned it on. Scored,
-# never listed.
+# never listed. Its first measurement, after 191fdc0: accuracy 88.4%, recall
+# 97.9% (94 of 96), precision 98.9%; the lexicon alone 83.1%, 91.7%, 87.1%.
 BLIND_TEST = FIXTURES / "triage-blind5.jsonl"
 HUB = "the hub's triage: lexicon + corruption model (workflows/corruption_model.py)"
 TARGETS = {"accuracy": 0.85, "corruption_recall": 0.95, "corruption_precision": 0.90}
