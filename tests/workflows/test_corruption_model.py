@@ -31,9 +31,10 @@ TRAINED_ON = [FIXTURES / f"triage-blind{n}.jsonl" for n in range(1, 5)] + [
 
 
 def test_the_shipped_weights_are_what_the_labelled_data_trains() -> None:
-    # Anyone can rebuild the file (the command is in the module's docstring) and get it back.
+    # Anyone can rebuild the file (the command is in the module's docstring) and get
+    # the same weights back; the bytes zlib packs them into may differ by its version.
     retrained = train(labelled(TRAINED_ON, dev_part_of=[CORPUS]))
-    assert dump(retrained) == WEIGHTS.read_text(encoding="utf-8")
+    assert load(WEIGHTS.read_text(encoding="utf-8")) == retrained
 
 
 def test_the_held_out_part_of_the_corpus_is_not_trained_on() -> None:
