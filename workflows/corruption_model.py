@@ -37,8 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from workflows.triage import CORRUPTION, DEV, corpus_part, normalise, tokens
-from workflows.triage import features as ngrams
+from workflows.triage import CORRUPTION, DEV, corpus_part, normalise, tokens, word_features
 
 WEIGHTS = Path(__file__).with_name("corruption_weights.json")
 EPOCHS = 20
@@ -68,7 +67,7 @@ def features(text: str) -> frozenset[str]:
     Pairs carry what single words do not: "asked me", "ma 3tinich", "sans reçu".
     """
     words = tokens(normalise(text))
-    return ngrams(text) | {f"p:{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    return word_features(words) | {f"p:{a} {b}" for a, b in zip(words, words[1:], strict=False)}
 
 
 def buckets(found: Iterable[str]) -> list[int]:

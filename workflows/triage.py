@@ -575,13 +575,17 @@ _NGRAMS = (3, 4, 5)
 
 
 def features(text: str) -> frozenset[str]:
+    return word_features(tokens(normalise(text)))
+
+
+def word_features(words: Iterable[str]) -> frozenset[str]:
     """Character n-grams of each normalised word, and the words themselves.
 
     N-grams see through Arabic clitics and Arabizi spellings the lexicon lists
     one by one; presence, not counts, since messages are short.
     """
     found: set[str] = set()
-    for word in tokens(normalise(text)):
+    for word in words:
         found.add(f"w:{word}")
         padded = f" {word} "
         for n in _NGRAMS:
