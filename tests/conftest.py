@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import NoReturn
 
 import asyncpg
 import httpx
@@ -31,6 +33,20 @@ from hub.users import create_user
 PG_ADMIN_URL = os.environ.get("HUB_TEST_POSTGRES", "postgresql://root@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
+
+
+def unavailable(message: str) -> NoReturn:
+    """Something the tests need cannot be had: fail in CI, skip elsewhere."""
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def settings_for(database_url: str, data_dir: Path, **overrides: object) -> Settings:
@@ -87,10 +103,7 @@ def pg_database() -> str:
     try:
         asyncio.run(_recreate_pg_database(name))
     except (OSError, asyncpg.PostgresError) as exc:
-        message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable: {exc}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL at {PG_ADMIN_URL} is unreachable: {exc}")
     url = _pg_database_url(name)
     upgrade(url)
     return url
@@ -206,9 +219,7 @@ async def redis_url() -> str:
     try:
         await client.flushdb()
     except (OSError, aioredis.ConnectionError) as exc:
-        if IN_CI:
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {exc}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {exc}")
+        unavailable(f"Redis at {REDIS_URL} is unreachable: {exc}")
     finally:
         await client.aclose()
     return REDIS_URL

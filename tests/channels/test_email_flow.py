@@ -33,12 +33,12 @@ from tests.channels.test_email_peers import (
     RelayPeer,
     count,
     fixture,
-    free_port,
     hub_settings,
     relay_peer,
     running_hub,
     smtp_deliver,
 )
+from tests.conftest import free_port
 
 AMEL = "amel.bensalah@gmail.com"
 KARIM = "karim.trabelsi@outlook.fr"

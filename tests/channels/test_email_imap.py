@@ -38,13 +38,12 @@ from tests.channels.test_email_peers import (
     RelayPeer,
     count,
     fixture,
-    free_port,
     hub_settings,
     relay_peer,
     running_hub,
     wait_until,
 )
-from tests.conftest import IN_CI
+from tests.conftest import free_port, unavailable
 
 USER, PASSWORD = "hub", "imap-test-password"
 
@@ -60,10 +59,7 @@ class Dovecot:
 def _dovecot_binary() -> str:
     found = shutil.which("dovecot") or shutil.which("dovecot", path="/usr/sbin:/usr/local/sbin")
     if found is None:
-        message = "dovecot is not installed (apt-get install dovecot-imapd)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("dovecot is not installed (apt-get install dovecot-imapd)")
     return found
 
 

@@ -11,8 +11,8 @@ from pydantic import SecretStr
 from channels.base import Outbound, PermanentFailure, TemporaryFailure
 from channels.email import EmailAdapter
 from hub.settings import Settings
-from tests.channels.test_email_peers import RelayPeer, free_port, relay_peer
-from tests.conftest import settings_for
+from tests.channels.test_email_peers import RelayPeer, relay_peer
+from tests.conftest import free_port, settings_for
 
 CITIZEN = "amel.bensalah@gmail.com"
 

@@ -6,7 +6,6 @@ Shared by the test_email_* modules; it holds no tests of its own.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -25,6 +24,7 @@ from hub.app import create_app
 from hub.models import Quarantine
 from hub.settings import Settings
 from hub.state import HubState
+from tests.conftest import free_port
 
 FIXTURES = Path(__file__).parent / "fixtures" / "email"
 HUB_ADDRESS = "hub@demo.kef.tn"
@@ -36,12 +36,6 @@ def fixture(name: str, **values: str) -> bytes:
     for key, value in values.items():
         raw = raw.replace(b"{{" + key.encode() + b"}}", value.encode())
     return raw
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def wait_until(

@@ -22,8 +22,7 @@ from twilio.request_validator import RequestValidator
 from channels.sms.fake_twilio import FakeTwilio
 from hub.models import CaseEvent, InboundReceipt, OutboxItem
 from hub.state import HubState
-from tests.conftest import SECRET, settings_for
-from tests.faults.servers import free_port
+from tests.conftest import SECRET, free_port, settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_URL = "http://hub.test"  # what Twilio signs; the processes listen on 127.0.0.1

@@ -27,22 +27,9 @@ import asyncpg
 import pytest
 
 from hub.migrate import upgrade
-from tests.conftest import IN_CI, SECRET, _seed, settings_for
+from tests.conftest import SECRET, _seed, free_port, settings_for, unavailable
 
 TEMPLATE_DATABASE = "hub_template"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def unavailable(message: str) -> None:
-    """A server the tests need cannot be had: fail in CI, skip elsewhere."""
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def wait_for_port(port: int, timeout: float) -> bool:

@@ -82,9 +82,8 @@ async def test_no_database_listening_is_503_with_retry_after(tmp_path: Path) -> 
     from pydantic import SecretStr
 
     from hub.app import create_app
-    from tests.conftest import settings_for
+    from tests.conftest import free_port, settings_for
     from tests.faults.processes import ACCOUNT_SID, AUTH_TOKEN, HUB_NUMBER, PUBLIC_URL, WEBHOOK
-    from tests.faults.servers import free_port
 
     settings = settings_for(f"postgresql://postgres@127.0.0.1:{free_port()}/hub", tmp_path)
     settings = settings.model_copy(

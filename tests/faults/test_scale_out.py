@@ -23,6 +23,7 @@ from channels.sms.fake_twilio import FakeTwilio
 from hub.models import Case, InboundReceipt, OutboxItem, utcnow
 from hub.state import HubState
 from hub.users import create_user
+from tests.conftest import free_port
 from tests.faults.processes import (
     ACCOUNT_SID,
     AUTH_TOKEN,
@@ -42,7 +43,7 @@ from tests.faults.processes import (
     twilio_env,
     wait_until,
 )
-from tests.faults.servers import PrivateRedis, free_port
+from tests.faults.servers import PrivateRedis
 
 CITIZENS = 50
 COPIES = 2  # of each SMS, to each API

@@ -1,7 +1,6 @@
 """Health, readiness, logs without personal data, and `hub serve` as a real server."""
 
 import logging
-import socket
 import subprocess
 import sys
 import time
@@ -10,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from hub.logs import DropQueryStrings
-from tests.conftest import SECRET
+from tests.conftest import SECRET, free_port
 from tests.hub.test_cli import clean_env
 
 
@@ -47,12 +46,6 @@ def test_access_log_drops_query_strings() -> None:
     DropQueryStrings().filter(record)
     assert "123456" not in record.getMessage()
     assert "/api/v1/track/KEF-1234-5678" in record.getMessage()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_hub_serve_answers_on_its_port(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from hub.models import OutboxItem, utcnow
 from hub.outbox.service import sweep_abandoned
 from hub.petition import Channel
 from hub.state import HubState
-from tests.conftest import SECRET, settings_for
+from tests.conftest import SECRET, free_port, settings_for
 from tests.factories import petition
 
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
@@ -35,14 +35,6 @@ class SlowRelay:
         self.received.append(envelope.content)  # type: ignore[attr-defined]
         await asyncio.sleep(15)
         return "250 OK"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def test_worker_killed_mid_send_does_not_send_twice(

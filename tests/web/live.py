@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 import uvicorn
 
 from hub.app import create_app
 from hub.settings import Settings
-from tests.conftest import IN_CI
+from tests.conftest import unavailable
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -28,20 +26,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def chromium_path() -> str:
     """Debian's chromium; its absence fails in CI and skips elsewhere."""
     found = shutil.which("chromium")
     if found is None:
-        message = "chromium is not installed (Debian package 'chromium')"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("chromium is not installed (Debian package 'chromium')")
     return found
 
 

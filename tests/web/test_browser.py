@@ -15,10 +15,10 @@ from hub.db import make_engine, make_sessionmaker
 from hub.models import Attachment, Case
 from hub.settings import Settings
 from hub.users import create_user
-from tests.conftest import SECRET
+from tests.conftest import SECRET, free_port
 from tests.factories import png_bytes
 from tests.web.conftest import PASSWORD
-from tests.web.live import CHROMIUM_ARGS, chromium_path, free_port, served
+from tests.web.live import CHROMIUM_ARGS, chromium_path, served
 
 CLERK = "guichet@test.kef.tn"
 COMPLAINT = "حفرة كبيرة أمام المدرسة الابتدائية في نهج الحبيب بورقيبة، خطر على الأطفال"

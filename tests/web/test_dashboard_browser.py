@@ -45,10 +45,10 @@ from hub.models import Case, CaseEvent, OutboxItem, Structure, User, utcnow
 from hub.settings import Settings
 from hub.users import create_user
 from hub.web.reply_templates import REPLY_TEMPLATES
-from tests.conftest import SECRET
+from tests.conftest import SECRET, free_port
 from tests.factories import case_body
 from tests.web.conftest import PASSWORD
-from tests.web.live import CHROMIUM_ARGS, chromium_path, free_port, served
+from tests.web.live import CHROMIUM_ARGS, chromium_path, served
 
 T = TypeVar("T")
 

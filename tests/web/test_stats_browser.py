@@ -17,8 +17,8 @@ from hub.models import Case, Structure
 from hub.petition import Channel
 from hub.settings import Settings
 from hub.state import HubState
-from tests.conftest import SECRET
-from tests.web.live import CHROMIUM_ARGS, chromium_path, free_port, served
+from tests.conftest import SECRET, free_port
+from tests.web.live import CHROMIUM_ARGS, chromium_path, served
 from tests.web.test_stats_page import Batch, seed
 
 TUNIS = ZoneInfo("Africa/Tunis")
